@@ -1,0 +1,81 @@
+package dev.externref.engine;
+
+import dev.externref.engine.transform.Transformer;
+
+import java.util.Objects;
+
+/**
+ * The externref processor: rewrites a module compiled against the {@code externref} crate's
+ * surrogate ABI so that its imports and exports take and return real {@code externref}s.
+ *
+ * <pre>{@code
+ * ProcessingResult r = ExternrefProcessor.builder()
+ *         .dropFunction(DropFunction.parse("hooks::drop"))
+ *         .build()
+ *         .process(bytes);
+ * }</pre>
+ *
+ * Instances are immutable and safe to share between threads.
+ */
+public final class ExternrefProcessor {
+    /** Export name of the reference table unless configured otherwise. */
+    public static final String DEFAULT_TABLE_NAME = "externrefs";
+
+    private final String tableName;
+    private final DropFunction dropFunction;
+
+    private ExternrefProcessor(Builder builder) {
+        this.tableName = builder.tableName;
+        this.dropFunction = builder.dropFunction;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Export name of the reference table, or null when the table is not exported. */
+    public String tableName() {
+        return tableName;
+    }
+
+    /** The drop hook, or null. */
+    public DropFunction dropFunction() {
+        return dropFunction;
+    }
+
+    /**
+     * Processes one module. A module without an {@code __externrefs} section is returned as it
+     * is, with {@link ProcessingResult#changed()} false.
+     *
+     * @throws MalformedModuleException when the bytes are not a well-formed module
+     * @throws ProcessingException      when the module breaks the externref ABI
+     */
+    public ProcessingResult process(byte[] module) {
+        Objects.requireNonNull(module, "module");
+        return new Transformer(tableName, dropFunction).process(module);
+    }
+
+    public static final class Builder {
+        private String tableName = DEFAULT_TABLE_NAME;
+        private DropFunction dropFunction;
+
+        private Builder() {
+        }
+
+        /** Export the reference table under this name; null or empty: do not export it. */
+        public Builder tableName(String name) {
+            this.tableName = name == null || name.isEmpty() ? null : name;
+            return this;
+        }
+
+        /** Call this host function with each reference just before its slot is released; null: none. */
+        public Builder dropFunction(DropFunction hook) {
+            this.dropFunction = hook;
+            return this;
+        }
+
+        public ExternrefProcessor build() {
+            return new ExternrefProcessor(this);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.externref.engine;
+
+/**
+ * The module is well formed but breaks the externref ABI, or cannot be transformed safely.
+ * {@link #kind()} tells the case; the message names the function and the code offset.
+ */
+public class ProcessingException extends WasmException {
+    /** The cases of ABI.md, one each. */
+    public enum Kind {
+        /** An import from module {@code externref} that is not a function, or has the wrong type. */
+        BAD_SURROGATE_IMPORT,
+        /** The {@code __externrefs} section is truncated or holds invalid UTF-8. */
+        MALFORMED_SECTION,
+        /** Two records for the same function disagree. */
+        CONFLICTING_RECORDS,
+        /** An export record names no export. */
+        MISSING_EXPORT,
+        /** A record names an import or export that is not a function. */
+        NOT_A_FUNCTION,
+        /** The bit count differs from the function's parameters plus results. */
+        ARITY_MISMATCH,
+        /** A marked position does not have type i32. */
+        TYPE_MISMATCH,
+        /** A guard call anywhere but the start of a function body. */
+        MISPLACED_GUARD,
+        /** A reference-returning call whose result is stored in a local outside guarded functions. */
+        UNEXPECTED_REFERENCE_CALL,
+        /** The configured table export name is already taken. */
+        TABLE_NAME_TAKEN,
+        /** The drop hook import conflicts with an existing import. */
+        BAD_DROP_FUNCTION,
+        /** A reference flows somewhere the transform cannot make an externref. */
+        UNSUPPORTED_REFERENCE_FLOW
+    }
+
+    private final Kind kind;
+    private final String function;
+
+    public ProcessingException(Kind kind, String function, long offset, String message) {
+        super(message, offset);
+        this.kind = kind;
+        this.function = function;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The function concerned (export/import name, name-section name, or {@code function[N]}), or null. */
+    public String function() {
+        return function;
+    }
+}
