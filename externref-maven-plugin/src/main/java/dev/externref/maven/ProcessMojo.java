@@ -1,14 +1,221 @@
 package dev.externref.maven;
 
+import dev.externref.engine.ExternrefProcessor;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.MavenProjectHelper;
 
-/** Runs the externref transform on the build's WebAssembly modules. */
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Rewrites WebAssembly modules compiled against the Rust {@code externref} crate so that their
+ * imports and exports take and return real {@code externref}s.
+ *
+ * <p>Modules are the project's main and attached artifacts whose file ends in {@code .wasm},
+ * and the files under {@code inputDirectory} that match {@code includes} and no
+ * {@code excludes}. The scan never enters this plugin's output directories or its work
+ * directory {@code ${project.build.directory}/externref-maven-plugin}; with
+ * {@code useDefaultExcludes} (the default) it also skips {@code it/}, {@code local-repo/} and
+ * {@code test-classes/} directly under {@code inputDirectory}, hidden directories, and nested
+ * Maven projects (directories holding a {@code pom.xml}).
+ *
+ * <p>Each module is processed in place (replaced atomically) or, with {@code outputDirectory},
+ * written there under its path relative to {@code inputDirectory}. A module without an
+ * {@code __externrefs} section (not built against the ABI, or already processed) is left as it
+ * is. If any module fails, the build fails and no module is written. An unchanged module with
+ * unchanged settings is not processed again. With {@code -T}, modules are processed on up to
+ * that many threads.
+ */
 @Mojo(name = "process", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class ProcessMojo extends AbstractMojo {
+
+    /** Skip the goal. */
+    @Parameter(property = "externref.skip", defaultValue = "false")
+    private boolean skip;
+
+    /** Export name of the reference table; empty or {@code none}: the table is not exported. */
+    @Parameter(property = "externref.tableName", defaultValue = "externrefs")
+    private String tableName;
+
+    /** Host function, as {@code module::name}, called with each reference before its slot is released; unset: none. */
+    @Parameter(property = "externref.dropFunction")
+    private String dropFunction;
+
+    /** Directory scanned for modules. */
+    @Parameter(property = "externref.inputDirectory", defaultValue = "${project.build.directory}")
+    private File inputDirectory;
+
+    /** Ant-style patterns of the modules under {@code inputDirectory}; default {@code **}{@code /*.wasm}. */
+    @Parameter(property = "externref.includes")
+    private List<String> includes;
+
+    /** Ant-style patterns under {@code inputDirectory} (and artifact file names) not to process. */
+    @Parameter(property = "externref.excludes")
+    private List<String> excludes;
+
+    /** Skip {@code it/}, {@code local-repo/}, {@code test-classes/}, hidden directories and nested Maven projects while scanning. */
+    @Parameter(property = "externref.useDefaultExcludes", defaultValue = "true")
+    private boolean useDefaultExcludes;
+
+    /** Write processed modules here, mirroring their paths relative to {@code inputDirectory}; unset: in place. */
+    @Parameter(property = "externref.outputDirectory")
+    private File outputDirectory;
+
+    /** Fail the build when no module is found, instead of logging it. */
+    @Parameter(property = "externref.failIfNoModules", defaultValue = "false")
+    private boolean failIfNoModules;
+
+    /** Attach each processed module to the project as an artifact of type {@code wasm}. */
+    @Parameter(property = "externref.attach", defaultValue = "false")
+    private boolean attach;
+
+    /** Classifier of attached modules (several modules need one each: set it per module in {@code modules}). */
+    @Parameter(property = "externref.classifier", defaultValue = "externref")
+    private String classifier;
+
+    /**
+     * Per-module settings (no user property): each {@code <module>} has an {@code <include>}
+     * pattern over the path relative to {@code inputDirectory} (the file name for an artifact
+     * outside it) and any of {@code tableName}, {@code dropFunction} ({@code none}: no hook),
+     * {@code skip}, {@code classifier}. The first matching entry applies.
+     */
+    @Parameter
+    private List<ModuleOverride> modules;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+    private MojoExecution mojoExecution;
+
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true, required = true)
+    private File buildDirectory;
+
+    @Component
+    private MavenProjectHelper projectHelper;
+
     @Override
-    public void execute() {
-        getLog().info("externref: nothing configured yet");
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("externref: skipping (externref.skip)");
+            return;
+        }
+        ProcessExecution.Config config;
+        try {
+            config = new ProcessExecution.Config(
+                    inputDirectory.toPath(), includes, excludes, useDefaultExcludes,
+                    outputDirectory == null ? null : outputDirectory.toPath(),
+                    buildDirectory.toPath().resolve("externref-maven-plugin"),
+                    mojoExecution == null ? "default" : mojoExecution.getExecutionId(),
+                    new ModuleSettings(ModuleSettings.parseTableName(tableName),
+                            ModuleSettings.parseDropFunction(dropFunction), false,
+                            classifier == null || classifier.isBlank() ? "externref" : classifier.trim()),
+                    modules, failIfNoModules, attach, degreeOfConcurrency(), pluginVersion(),
+                    project.getBasedir() == null ? inputDirectory.toPath() : project.getBasedir().toPath());
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException("externref: " + e.getMessage(), e);
+        }
+        ProcessExecution.Result result;
+        try {
+            result = new ProcessExecution(config, new MavenLog(getLog())).run(artifactFiles());
+        } catch (ProcessExecution.Failure e) {
+            throw new MojoFailureException(e.getMessage(), e.getCause());
+        } catch (IllegalArgumentException e) {
+            throw new MojoExecutionException("externref: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("externref: " + e.getMessage(), e);
+        }
+        for (ProcessExecution.Attachment a : result.attachments()) {
+            projectHelper.attachArtifact(project, "wasm", a.classifier(), a.file().toFile());
+        }
+    }
+
+    private List<Path> artifactFiles() {
+        List<Path> files = new ArrayList<>();
+        addFile(files, project.getArtifact());
+        for (Artifact a : project.getAttachedArtifacts()) {
+            addFile(files, a);
+        }
+        return files;
+    }
+
+    private static void addFile(List<Path> files, Artifact artifact) {
+        if (artifact != null && artifact.getFile() != null) {
+            files.add(artifact.getFile().toPath());
+        }
+    }
+
+    private int degreeOfConcurrency() {
+        if (session == null || session.getRequest() == null) {
+            return 1;
+        }
+        return Math.max(1, session.getRequest().getDegreeOfConcurrency());
+    }
+
+    /**
+     * The plugin's version; for a snapshot also the engine jar's size and time, so that a
+     * rebuilt engine snapshot does not count as up to date.
+     */
+    static String pluginVersion() {
+        Properties p = new Properties();
+        try (InputStream in = ProcessMojo.class.getResourceAsStream("plugin.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // an unknown version only makes the fingerprint less precise
+        }
+        String version = p.getProperty("version", "unknown");
+        if (!version.endsWith("-SNAPSHOT")) {
+            return version;
+        }
+        try {
+            File engine = new File(ExternrefProcessor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return version + "+" + engine.length() + "@" + engine.lastModified();
+        } catch (Exception e) {
+            return version;
+        }
+    }
+
+    /** Maven's log behind {@link ProcessExecution.Log}. */
+    private record MavenLog(Log log) implements ProcessExecution.Log {
+        @Override
+        public void info(String message) {
+            log.info(message);
+        }
+
+        @Override
+        public void warn(String message) {
+            log.warn(message);
+        }
+
+        @Override
+        public void debug(String message) {
+            log.debug(message);
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return log.isDebugEnabled();
+        }
     }
 }

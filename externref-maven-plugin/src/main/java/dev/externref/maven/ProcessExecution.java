@@ -1,0 +1,401 @@
+package dev.externref.maven;
+
+import dev.externref.engine.MalformedModuleException;
+import dev.externref.engine.ProcessingException;
+import dev.externref.engine.ProcessingResult;
+import dev.externref.engine.WasmException;
+import dev.externref.maven.ModuleFinder.FoundModule;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One run of the {@code process} goal, without Maven types: finds the modules, decides per
+ * module whether it is skipped, up to date or to be processed, processes, writes, remembers.
+ *
+ * <p><b>Consistency.</b> Processing happens in two phases. First every module that needs it is
+ * read and processed into memory (concurrently, on up to {@link Config#threads()} threads);
+ * nothing is written yet. If any module fails, the run stops with a {@link Failure} naming
+ * every failed module, and no file is touched: inputs stay as they were, and so do the other
+ * modules, so a build never leaves a mix of processed and unprocessed modules because one of
+ * them was bad. Then the results are written one by one, each atomically ({@link AtomicFiles}),
+ * in the modules' sorted order. An I/O error there stops the run; the modules written before
+ * it are complete, processed modules, and are recorded in the state so the next build does
+ * not redo them. The cost of the first phase is holding the processed modules in memory at
+ * once, which for WebAssembly modules (typically kilobytes to a few megabytes) is small.
+ *
+ * <p><b>Logs</b> are written after the work, in the modules' sorted order, so they do not
+ * depend on thread scheduling.
+ */
+final class ProcessExecution {
+
+    /** Where a run writes its messages; the Mojo adapts Maven's log to it. */
+    interface Log {
+        void info(String message);
+
+        void warn(String message);
+
+        void debug(String message);
+
+        boolean isDebugEnabled();
+    }
+
+    /**
+     * Everything a run is configured with.
+     *
+     * @param inputDirectory     scanned for modules
+     * @param includes           patterns under the input directory; empty: {@code **}{@code /*.wasm}
+     * @param excludes           patterns under the input directory
+     * @param useDefaultExcludes skip {@code it/}, {@code local-repo/}, {@code test-classes/}, hidden directories and nested projects
+     * @param outputDirectory    mirror for the processed modules, or null: in place
+     * @param workDirectory      the plugin's own directory (state files); never scanned
+     * @param executionId        names the state file, so that executions do not share state
+     * @param defaults           plugin-level settings
+     * @param overrides          the {@code <modules>} entries
+     * @param failIfNoModules    no module found: fail instead of logging
+     * @param attach             return the outputs as attachments
+     * @param threads            at most this many modules processed at once
+     * @param pluginVersion      part of the up-to-date fingerprint
+     * @param displayBase        paths in messages are relative to this directory when below it
+     */
+    record Config(Path inputDirectory, List<String> includes, List<String> excludes, boolean useDefaultExcludes,
+                  Path outputDirectory, Path workDirectory, String executionId, ModuleSettings defaults,
+                  List<ModuleOverride> overrides, boolean failIfNoModules, boolean attach, int threads,
+                  String pluginVersion, Path displayBase) {
+        Config {
+            inputDirectory = inputDirectory.toAbsolutePath().normalize();
+            outputDirectory = outputDirectory == null ? null : outputDirectory.toAbsolutePath().normalize();
+            workDirectory = workDirectory.toAbsolutePath().normalize();
+            displayBase = displayBase.toAbsolutePath().normalize();
+            includes = includes == null ? List.of() : List.copyOf(includes);
+            excludes = excludes == null ? List.of() : List.copyOf(excludes);
+            overrides = overrides == null ? List.of() : List.copyOf(overrides);
+            Objects.requireNonNull(defaults, "defaults");
+            threads = Math.max(1, threads);
+        }
+
+        Path stateFile() {
+            return workDirectory.resolve(executionId.replaceAll("[^A-Za-z0-9._-]", "_") + ".state");
+        }
+    }
+
+    /** A processed (or unchanged, or up-to-date) module to attach to the project. */
+    record Attachment(Path file, String classifier) {
+    }
+
+    /** Counts for the summary line, and what to attach. */
+    record Result(int processed, int upToDate, int nothingToDo, int skipped, List<Attachment> attachments) {
+        int modules() {
+            return processed + upToDate + nothingToDo + skipped;
+        }
+    }
+
+    /** One or more modules could not be processed, or none were found when some were required. */
+    static final class Failure extends Exception {
+        Failure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private record Job(FoundModule module, Path output, ModuleSettings settings) {
+        Path input() {
+            return module.file();
+        }
+
+        boolean inPlace() {
+            return module.file().equals(output);
+        }
+    }
+
+    private sealed interface Outcome permits Skipped, UpToDate, Done, Failed {
+        Job job();
+    }
+
+    private record Skipped(Job job) implements Outcome {
+    }
+
+    private record UpToDate(Job job, BuildState.Entry entry) implements Outcome {
+    }
+
+    private record Done(Job job, String inputSha256, int inputSize, ProcessingResult result, long nanos)
+            implements Outcome {
+    }
+
+    private record Failed(Job job, String message, Throwable unexpected) implements Outcome {
+    }
+
+    private final Config config;
+    private final Log log;
+
+    ProcessExecution(Config config, Log log) {
+        this.config = config;
+        this.log = log;
+    }
+
+    /**
+     * Runs: {@code artifactFiles} are the files of the project's main and attached artifacts
+     * (those ending in {@code .wasm} are modules).
+     *
+     * @throws Failure                  when a module cannot be processed (nothing was written),
+     *                                  or no module was found and {@code failIfNoModules} is on
+     * @throws IllegalArgumentException on a configuration that cannot work (named in the message)
+     * @throws IOException              when scanning, or writing a result or the state, fails
+     */
+    Result run(Collection<Path> artifactFiles) throws Failure, IOException {
+        if (config.outputDirectory() != null && config.outputDirectory().equals(config.inputDirectory())) {
+            throw new IllegalArgumentException("outputDirectory is the inputDirectory (" + display(config.inputDirectory())
+                    + "); leave outputDirectory unset to process modules in place");
+        }
+        ModuleSettingsResolver resolver = ModuleSettingsResolver.create(config.defaults(), config.overrides());
+        Path stateFile = config.stateFile();
+        BuildState previous = BuildState.load(stateFile);
+
+        List<FoundModule> found = new ModuleFinder(config.inputDirectory(), config.includes(), config.excludes(),
+                config.useDefaultExcludes(), prunedDirectories()).find(artifactFiles);
+        for (ModuleOverride unused : resolver.unused(found.stream().map(FoundModule::relativePath).toList())) {
+            log.warn("externref: <modules> entry with <include>" + unused.getInclude() + "</include> matches no module");
+        }
+        if (found.isEmpty()) {
+            String where = "no WebAssembly module found (includes " + effectiveIncludes() + " under "
+                    + display(config.inputDirectory()) + ", and no .wasm artifact)";
+            if (config.failIfNoModules()) {
+                throw new Failure("externref: " + where, null);
+            }
+            log.info("externref: " + where + "; nothing to do");
+            return new Result(0, 0, 0, 0, List.of());
+        }
+
+        List<Job> jobs = plan(found, resolver);
+        List<Outcome> outcomes = processAll(jobs, previous);
+        failIfAnyFailed(outcomes);
+        return commit(outcomes, stateFile);
+    }
+
+    private List<String> effectiveIncludes() {
+        return config.includes().isEmpty() ? ModuleFinder.DEFAULT_INCLUDES : config.includes();
+    }
+
+    /** This execution's output directory, the plugin's work directory, and other executions' output directories. */
+    private List<Path> prunedDirectories() throws IOException {
+        List<Path> pruned = new ArrayList<>();
+        pruned.add(config.workDirectory());
+        if (config.outputDirectory() != null) {
+            pruned.add(config.outputDirectory());
+        }
+        if (Files.isDirectory(config.workDirectory())) {
+            try (DirectoryStream<Path> states = Files.newDirectoryStream(config.workDirectory(), "*.state")) {
+                for (Path state : states) {
+                    BuildState.load(state).outputDirectory()
+                            .filter(dir -> !dir.equals(config.inputDirectory()))
+                            .ifPresent(pruned::add);
+                }
+            }
+        }
+        return pruned;
+    }
+
+    private List<Job> plan(List<FoundModule> found, ModuleSettingsResolver resolver) {
+        List<Job> jobs = new ArrayList<>();
+        Map<Path, FoundModule> outputs = new LinkedHashMap<>();
+        Map<String, FoundModule> classifiers = new LinkedHashMap<>();
+        for (FoundModule module : found) {
+            ModuleSettings settings = resolver.resolve(module.relativePath());
+            Path output = config.outputDirectory() == null
+                    ? module.file()
+                    : config.outputDirectory().resolve(module.relativePath()).normalize();
+            if (!settings.skip()) {
+                FoundModule clash = outputs.putIfAbsent(output, module);
+                if (clash != null) {
+                    throw new IllegalArgumentException("modules " + display(clash.file()) + " and " + display(module.file())
+                            + " would both be written to " + display(output) + "; exclude one of them");
+                }
+                if (config.attach()) {
+                    FoundModule sameClassifier = classifiers.putIfAbsent(settings.classifier(), module);
+                    if (sameClassifier != null) {
+                        throw new IllegalArgumentException("modules " + display(sameClassifier.file()) + " and "
+                                + display(module.file()) + " would both be attached with classifier '"
+                                + settings.classifier() + "'; give each its own <classifier> in <modules>");
+                    }
+                }
+            }
+            jobs.add(new Job(module, output, settings));
+        }
+        return jobs;
+    }
+
+    private List<Outcome> processAll(List<Job> jobs, BuildState previous) throws IOException {
+        int threads = Math.min(config.threads(), jobs.size());
+        if (threads <= 1) {
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Job job : jobs) {
+                outcomes.add(processOne(job, previous));
+            }
+            return outcomes;
+        }
+        AtomicInteger counter = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "externref-" + counter.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (Job job : jobs) {
+                Callable<Outcome> task = () -> processOne(job, previous);
+                futures.add(pool.submit(task));
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> f : futures) {
+                outcomes.add(f.get());
+            }
+            return outcomes;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while processing WebAssembly modules", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Outcome processOne(Job job, BuildState previous) throws IOException {
+        if (job.settings().skip()) {
+            return new Skipped(job);
+        }
+        byte[] input;
+        try {
+            input = Files.readAllBytes(job.input());
+        } catch (IOException e) {
+            return new Failed(job, display(job.input()) + ": cannot be read: " + e, null);
+        }
+        String sha = Hashes.sha256(input);
+        String fingerprint = job.settings().fingerprint(config.pluginVersion());
+        if (previous.isUpToDate(job.input(), sha, job.output(), fingerprint)) {
+            return new UpToDate(job, previous.entry(job.input()).orElseThrow());
+        }
+        long start = System.nanoTime();
+        try {
+            ProcessingResult result = job.settings().processor().process(input);
+            return new Done(job, sha, input.length, result, System.nanoTime() - start);
+        } catch (MalformedModuleException e) {
+            return new Failed(job, display(job.input()) + ": not a well-formed WebAssembly module: " + e.getMessage(), null);
+        } catch (ProcessingException e) {
+            return new Failed(job, display(job.input()) + ": " + e.getMessage() + adviceFor(e), null);
+        } catch (WasmException e) {
+            return new Failed(job, display(job.input()) + ": " + e.getMessage(), null);
+        } catch (RuntimeException e) {
+            return new Failed(job, display(job.input()) + ": internal error in the externref engine: " + e, e);
+        }
+    }
+
+    /** A hint for the errors that come from optimizing a module before processing it, unless the engine gave one. */
+    static String adviceFor(ProcessingException e) {
+        boolean optimizerShape = e.kind() == ProcessingException.Kind.MISPLACED_GUARD
+                || e.kind() == ProcessingException.Kind.UNEXPECTED_REFERENCE_CALL;
+        String message = String.valueOf(e.getMessage());
+        if (!optimizerShape || message.contains("wasm-opt")) {
+            return "";
+        }
+        return " (was the module optimized, e.g. with wasm-opt, before externref processing?"
+                + " Run optimizers on the processed module instead)";
+    }
+
+    private void failIfAnyFailed(List<Outcome> outcomes) throws Failure {
+        List<Failed> failed = outcomes.stream().filter(o -> o instanceof Failed).map(o -> (Failed) o).toList();
+        if (failed.isEmpty()) {
+            return;
+        }
+        StringBuilder message = new StringBuilder("externref: ");
+        if (failed.size() == 1 && outcomes.size() == 1) {
+            message.append(failed.get(0).message()).append(" (the module was left untouched)");
+        } else {
+            message.append(failed.size()).append(" of ").append(outcomes.size())
+                    .append(" module(s) could not be processed; no module was written:");
+            failed.forEach(f -> message.append(System.lineSeparator()).append("  ").append(f.message()));
+        }
+        Throwable cause = failed.stream().map(Failed::unexpected).filter(Objects::nonNull).findFirst().orElse(null);
+        throw new Failure(message.toString(), cause);
+    }
+
+    private Result commit(List<Outcome> outcomes, Path stateFile) throws IOException {
+        int processed = 0;
+        int upToDate = 0;
+        int nothingToDo = 0;
+        int skipped = 0;
+        List<Attachment> attachments = new ArrayList<>();
+        List<BuildState.Entry> entries = new ArrayList<>();
+        try {
+            for (Outcome outcome : outcomes) {
+                Job job = outcome.job();
+                String name = job.inPlace() ? display(job.input()) : display(job.input()) + " -> " + display(job.output());
+                if (outcome instanceof Skipped) {
+                    skipped++;
+                    log.info(display(job.input()) + ": skipped (<modules> entry sets <skip>)");
+                    continue;
+                }
+                if (outcome instanceof UpToDate u) {
+                    upToDate++;
+                    entries.add(u.entry());
+                    log.info(name + ": up to date");
+                } else if (outcome instanceof Done d) {
+                    byte[] output = d.result().output();
+                    if (d.result().changed() || !job.inPlace()) {
+                        AtomicFiles.write(job.output(), output);
+                    }
+                    entries.add(new BuildState.Entry(job.input(), d.inputSha256(), job.output(),
+                            Hashes.sha256(output), job.settings().fingerprint(config.pluginVersion())));
+                    long ms = d.nanos() / 1_000_000;
+                    if (d.result().changed()) {
+                        processed++;
+                        log.info(name + ": " + d.result().report().summary() + "; " + d.inputSize() + " -> "
+                                + output.length + " bytes, " + ms + " ms");
+                        if (log.isDebugEnabled()) {
+                            log.debug("  settings: " + job.settings().describe());
+                            d.result().report().details().forEach(line -> log.debug("  " + line));
+                        }
+                    } else {
+                        nothingToDo++;
+                        log.info(name + ": nothing to do (no __externrefs section: not compiled against the"
+                                + " externref ABI, or already processed); " + d.inputSize() + " bytes"
+                                + (job.inPlace() ? "" : ", copied"));
+                    }
+                }
+                if (config.attach()) {
+                    attachments.add(new Attachment(job.output(), job.settings().classifier()));
+                }
+            }
+        } finally {
+            Files.createDirectories(stateFile.getParent());
+            BuildState.of(config.outputDirectory(), entries).save(stateFile);
+        }
+        Result result = new Result(processed, upToDate, nothingToDo, skipped, List.copyOf(attachments));
+        log.info("externref: " + result.modules() + " module(s): " + processed + " processed, " + upToDate
+                + " up to date, " + nothingToDo + " with nothing to do, " + skipped + " skipped");
+        return result;
+    }
+
+    private String display(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        return p.startsWith(config.displayBase()) && !p.equals(config.displayBase())
+                ? ModuleFinder.slashes(config.displayBase().relativize(p))
+                : p.toString();
+    }
+}

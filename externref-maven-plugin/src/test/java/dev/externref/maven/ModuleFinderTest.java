@@ -1,0 +1,113 @@
+package dev.externref.maven;
+
+import dev.externref.maven.ModuleFinder.FoundModule;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ModuleFinderTest {
+    @TempDir
+    Path target;
+
+    private Path touch(String relative) throws IOException {
+        Path p = target.resolve(relative);
+        Files.createDirectories(p.getParent());
+        Files.write(p, new byte[] {0, 'a', 's', 'm'});
+        return p;
+    }
+
+    private List<String> find(ModuleFinder finder, Collection<Path> artifacts) throws IOException {
+        return finder.find(artifacts).stream().map(FoundModule::relativePath).toList();
+    }
+
+    private ModuleFinder finder(List<String> includes, List<String> excludes, boolean defaults, Path... pruned) {
+        return new ModuleFinder(target, includes, excludes, defaults, List.of(pruned));
+    }
+
+    @Test
+    void findsWasmFilesAtAnyDepthInSortedOrder() throws IOException {
+        touch("z.wasm");
+        touch("wasm/b.wasm");
+        touch("wasm/a.wasm");
+        touch("classes/lib/m.wasm");
+        touch("wasm/notes.txt");
+        touch("wasm/a.wasm.sha256");
+        assertEquals(List.of("classes/lib/m.wasm", "wasm/a.wasm", "wasm/b.wasm", "z.wasm"),
+                find(finder(null, null, true), List.of()));
+    }
+
+    @Test
+    void includesAndExcludesApply() throws IOException {
+        touch("wasm/a.wasm");
+        touch("wasm/b.wasm");
+        touch("other/c.wasm");
+        touch("gen/d.wasm");
+        assertEquals(List.of("wasm/a.wasm"),
+                find(finder(List.of("wasm/*.wasm"), List.of("**/b.wasm"), true), List.of()));
+        assertEquals(List.of("other/c.wasm", "wasm/a.wasm", "wasm/b.wasm"),
+                find(finder(null, List.of("gen/**"), true), List.of()));
+    }
+
+    @Test
+    void defaultExcludesSkipInvokerDirectoriesTestClassesHiddenAndNestedProjects() throws IOException {
+        touch("wasm/a.wasm");
+        touch("it/case/target/x.wasm");
+        touch("local-repo/g/a/1/a-1.wasm");
+        touch("test-classes/fixture.wasm");
+        touch(".cache/x.wasm");
+        touch("archetype/project/pom.xml");
+        touch("archetype/project/target/y.wasm");
+        touch("deep/it/kept.wasm");
+        assertEquals(List.of("deep/it/kept.wasm", "wasm/a.wasm"), find(finder(null, null, true), List.of()));
+        assertEquals(7, find(finder(null, null, false), List.of()).size(),
+                "without default excludes every .wasm file is found");
+    }
+
+    @Test
+    void prunedDirectoriesAreNeverEntered() throws IOException {
+        touch("wasm/a.wasm");
+        touch("processed/wasm/a.wasm");
+        touch("externref-maven-plugin/.a.wasm.tmp");
+        assertEquals(List.of("wasm/a.wasm"),
+                find(finder(null, null, true, target.resolve("processed"), target.resolve("externref-maven-plugin")),
+                        List.of()));
+    }
+
+    @Test
+    void wasmArtifactsAreModulesAndFoundOnce(@TempDir Path elsewhere) throws IOException {
+        Path inside = touch("hello.wasm");
+        Path outside = elsewhere.resolve("lib.wasm");
+        Files.write(outside, new byte[] {0});
+        Path jar = elsewhere.resolve("app.jar");
+        Files.write(jar, new byte[] {0});
+        List<FoundModule> found = finder(null, null, true).find(List.of(outside, inside, jar));
+        assertEquals(List.of("hello.wasm", "lib.wasm"), found.stream().map(FoundModule::relativePath).toList());
+        assertEquals(outside.toAbsolutePath().normalize(), found.get(1).file());
+    }
+
+    @Test
+    void artifactsInsideAnOutputDirectoryAreNotModules() throws IOException {
+        Path own = touch("processed/hello.wasm");
+        assertEquals(List.of(), find(finder(null, null, true, target.resolve("processed")), List.of(own)));
+    }
+
+    @Test
+    void excludesApplyToArtifactsToo(@TempDir Path elsewhere) throws IOException {
+        Path outside = elsewhere.resolve("lib.wasm");
+        Files.write(outside, new byte[] {0});
+        assertEquals(List.of(), find(finder(null, List.of("lib.wasm"), true), List.of(outside)));
+    }
+
+    @Test
+    void aMissingInputDirectoryHasNoModules() throws IOException {
+        ModuleFinder finder = new ModuleFinder(target.resolve("absent"), null, null, true, List.of());
+        assertEquals(List.of(), finder.find(List.of()));
+    }
+}

@@ -1,0 +1,6 @@
+;; A module not built against the externref ABI (no __externrefs section): left as it is.
+(module
+  (func (export "add") (param i32 i32) (result i32)
+    local.get 0
+    local.get 1
+    i32.add))
