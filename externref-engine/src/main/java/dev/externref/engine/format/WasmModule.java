@@ -151,6 +151,11 @@ public final class WasmModule {
         return t == null ? "type " + functionTypes[functionIndex] : t.toString();
     }
 
+    /** Function names from the {@code name} section, by function index; empty when absent or malformed. */
+    public java.util.Map<Integer, String> functionNames() {
+        return NameSection.functionNames(this);
+    }
+
     /** The byte range of a defined function's body (locals and code), by defined-function index. */
     public int bodyStart(int definedIndex) {
         return bodyStarts[definedIndex];
