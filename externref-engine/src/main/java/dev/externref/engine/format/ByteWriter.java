@@ -1,0 +1,120 @@
+package dev.externref.engine.format;
+
+import java.util.Arrays;
+
+/** A growable output buffer with the LEB128 encodings the writer needs. */
+public final class ByteWriter {
+    private byte[] buf;
+    private int size;
+
+    public ByteWriter(int capacity) {
+        buf = new byte[Math.max(capacity, 16)];
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public byte[] toByteArray() {
+        return buf.length == size ? buf : Arrays.copyOf(buf, size);
+    }
+
+    private void ensure(int extra) {
+        if (size + extra > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+        }
+    }
+
+    public ByteWriter u8(int b) {
+        ensure(1);
+        buf[size++] = (byte) b;
+        return this;
+    }
+
+    public ByteWriter bytes(byte[] src) {
+        return bytes(src, 0, src.length);
+    }
+
+    public ByteWriter bytes(byte[] src, int from, int len) {
+        ensure(len);
+        System.arraycopy(src, from, buf, size, len);
+        size += len;
+        return this;
+    }
+
+    /** Minimal unsigned LEB128. */
+    public ByteWriter u32(long value) {
+        return leb(value, uSize(value), false);
+    }
+
+    /** Minimal signed LEB128. */
+    public ByteWriter s64(long value) {
+        return leb(value, sSize(value), true);
+    }
+
+    /** A name: length and UTF-8 bytes. */
+    public ByteWriter name(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        u32(b.length);
+        return bytes(b);
+    }
+
+    /** LEB128 in exactly {@code width} bytes (padded with continuation bytes). */
+    public ByteWriter leb(long value, int width, boolean signed) {
+        ensure(width);
+        for (int i = 0; i < width - 1; i++) {
+            buf[size++] = (byte) ((value & 0x7F) | 0x80);
+            value >>= 7;
+        }
+        buf[size++] = (byte) (value & 0x7F);
+        return this;
+    }
+
+    /** Bytes a minimal unsigned LEB128 of {@code value} takes. */
+    public static int uSize(long value) {
+        int n = 1;
+        while ((value >>>= 7) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Bytes a minimal signed LEB128 of {@code value} takes. */
+    public static int sSize(long value) {
+        int n = 1;
+        while (!(value >= -64 && value < 64)) {
+            value >>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    /** Leaves room for a LEB128 of {@code width} bytes, to be filled by {@link #patch}. */
+    int reserve(int width) {
+        ensure(width);
+        int at = size;
+        size += width;
+        return at;
+    }
+
+    /**
+     * Writes an unsigned {@code value} into the {@code width} bytes reserved at {@code at}; if it
+     * does not fit, moves everything after the reservation to make room.
+     */
+    void patch(int at, int width, long value) {
+        int need = uSize(value);
+        if (need > width) {
+            int delta = need - width;
+            ensure(delta);
+            System.arraycopy(buf, at + width, buf, at + need, size - (at + width));
+            size += delta;
+            width = need;
+        }
+        long v = value;
+        for (int i = 0; i < width - 1; i++) {
+            buf[at + i] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        buf[at + width - 1] = (byte) (v & 0x7F);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.externref.engine.format;
+
+/**
+ * Where index immediates sit in a byte range: space, value, and the exact encoded bytes, so a
+ * writer can substitute new values without re-encoding anything else. Reused between ranges
+ * (no allocation per instruction).
+ */
+final class IndexRefs {
+    int size;
+    byte[] space = new byte[64];
+    boolean[] signed = new boolean[64];
+    int[] value = new int[64];
+    int[] pos = new int[64];
+    byte[] len = new byte[64];
+
+    void clear() {
+        size = 0;
+    }
+
+    void add(IndexSpace s, boolean isSigned, int v, int start, int end) {
+        if (size == value.length) {
+            int n = size * 2;
+            space = java.util.Arrays.copyOf(space, n);
+            signed = java.util.Arrays.copyOf(signed, n);
+            value = java.util.Arrays.copyOf(value, n);
+            pos = java.util.Arrays.copyOf(pos, n);
+            len = java.util.Arrays.copyOf(len, n);
+        }
+        space[size] = (byte) s.ordinal();
+        signed[size] = isSigned;
+        value[size] = v;
+        pos[size] = start;
+        len[size] = (byte) (end - start);
+        size++;
+    }
+}

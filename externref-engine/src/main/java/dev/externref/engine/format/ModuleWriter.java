@@ -1,0 +1,337 @@
+package dev.externref.engine.format;
+
+import dev.externref.engine.MalformedModuleException;
+import dev.externref.engine.WasmException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Writes a module back, renumbering indices with an {@link IndexRemap} and applying entry-level
+ * edits. Sections that neither the remap nor an edit touches are copied as raw bytes; in the
+ * others, every byte run between two changed indices is copied as it is, and a changed index
+ * keeps its original encoded width when it fits, so an identity remap reproduces the input
+ * byte for byte, including non-minimal LEB128s.
+ *
+ * <p>Edits address entries of vector sections by their position in the input. Replacement
+ * entries are written in the input's index space and are renumbered like the originals;
+ * appended entries are written as given, in the output's index space.
+ */
+public final class ModuleWriter {
+    private static final int[] ORDER = {Section.TYPE, Section.IMPORT, Section.FUNCTION, Section.TABLE, Section.MEMORY,
+        Section.TAG, Section.GLOBAL, Section.EXPORT, Section.START, Section.ELEMENT, Section.DATA_COUNT, Section.CODE, Section.DATA};
+
+    private final WasmModule module;
+    private final byte[] in;
+    private final IndexRemap remap;
+    private final boolean identity;
+    private final Map<Integer, Set<Integer>> removed = new HashMap<>();
+    private final Map<Integer, Map<Integer, byte[]>> replaced = new HashMap<>();
+    private final Map<Integer, List<byte[]>> appended = new HashMap<>();
+    private final Map<String, byte[]> customReplaced = new HashMap<>();
+    private final List<String[]> customAppendedNames = new ArrayList<>();
+    private final List<byte[]> customAppended = new ArrayList<>();
+    private final TreeMap<Integer, String> addedFunctionNames = new TreeMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final IndexRefs refs = new IndexRefs();
+    private ByteWriter out;
+
+    public ModuleWriter(WasmModule module, IndexRemap remap) {
+        this.module = module;
+        this.in = module.bytes();
+        this.remap = remap;
+        boolean id = true;
+        for (IndexSpace s : IndexSpace.ALL) {
+            id &= !remap.changes(s);
+        }
+        this.identity = id;
+    }
+
+    /** Writes the module with only the remap applied. */
+    public static byte[] write(WasmModule module, IndexRemap remap) {
+        return new ModuleWriter(module, remap).toBytes();
+    }
+
+    /** Leaves out entry {@code index} of a vector section. */
+    public ModuleWriter removeEntry(int sectionId, int index) {
+        removed.computeIfAbsent(sectionId, k -> new HashSet<>()).add(index);
+        return this;
+    }
+
+    /** Writes {@code entry} (input index space) instead of entry {@code index}. Code entries: the body without its size. */
+    public ModuleWriter replaceEntry(int sectionId, int index, byte[] entry) {
+        replaced.computeIfAbsent(sectionId, k -> new HashMap<>()).put(index, entry);
+        return this;
+    }
+
+    /** Adds an entry (output index space) at the end of a vector section, creating the section if needed. */
+    public ModuleWriter appendEntry(int sectionId, byte[] entry) {
+        appended.computeIfAbsent(sectionId, k -> new ArrayList<>()).add(entry);
+        return this;
+    }
+
+    /** Replaces the payload of the custom sections named {@code name}; null removes them. */
+    public ModuleWriter replaceCustomSection(String name, byte[] payload) {
+        customReplaced.put(name, payload);
+        return this;
+    }
+
+    /** Adds a custom section at the end of the module. */
+    public ModuleWriter appendCustomSection(String name, byte[] payload) {
+        customAppendedNames.add(new String[] {name});
+        customAppended.add(payload);
+        return this;
+    }
+
+    /** Names a function (output index space) in the {@code name} section, if the module has one. */
+    public ModuleWriter nameFunction(int newIndex, String name) {
+        addedFunctionNames.put(newIndex, name);
+        return this;
+    }
+
+    /** What the writer chose to drop rather than write wrong (e.g. a malformed name section). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public byte[] toBytes() {
+        int extra = 64;
+        for (List<byte[]> l : appended.values()) {
+            for (byte[] b : l) {
+                extra += b.length + 5;
+            }
+        }
+        for (byte[] b : customAppended) {
+            extra += b.length + 32;
+        }
+        out = new ByteWriter(in.length + extra);
+        out.bytes(in, 0, 8);
+        Set<Integer> present = new HashSet<>();
+        for (Section s : module.sections()) {
+            if (s.id != Section.CUSTOM) {
+                present.add(s.id);
+            }
+        }
+        int nextNew = 0; // position in ORDER of the next section that might need creating
+        for (Section s : module.sections()) {
+            if (s.id != Section.CUSTOM) {
+                int rank = Section.rank(s.id);
+                while (nextNew < ORDER.length && Section.rank(ORDER[nextNew]) < rank) {
+                    createIfNeeded(ORDER[nextNew++], present);
+                }
+                if (nextNew < ORDER.length && ORDER[nextNew] == s.id) {
+                    nextNew++;
+                }
+                writeKnown(s);
+            } else {
+                writeCustom(s);
+            }
+        }
+        while (nextNew < ORDER.length) {
+            createIfNeeded(ORDER[nextNew++], present);
+        }
+        for (int i = 0; i < customAppended.size(); i++) {
+            byte[] payload = customAppended.get(i);
+            ByteWriter name = new ByteWriter(32).name(customAppendedNames.get(i)[0]);
+            out.u8(Section.CUSTOM).u32(name.size() + payload.length).bytes(name.toByteArray()).bytes(payload);
+        }
+        return out.toByteArray();
+    }
+
+    private void createIfNeeded(int id, Set<Integer> present) {
+        List<byte[]> add = appended.get(id);
+        if (present.contains(id) || add == null || add.isEmpty()) {
+            return;
+        }
+        out.u8(id);
+        int sizeAt = out.reserve(5);
+        int contentStart = out.size();
+        out.u32(add.size());
+        for (byte[] e : add) {
+            if (id == Section.CODE) {
+                out.u32(e.length);
+            }
+            out.bytes(e);
+        }
+        out.patch(sizeAt, 5, out.size() - contentStart);
+    }
+
+    // ---------------------------------------------------------------- known sections
+
+    private void writeKnown(Section s) {
+        boolean edited = removed.containsKey(s.id) || replaced.containsKey(s.id) || appended.containsKey(s.id);
+        if (!edited && (identity || !touchedByRemap(s.id))) {
+            out.bytes(in, s.start, s.end - s.start);
+            return;
+        }
+        out.u8(s.id);
+        int sizeWidth = s.contentStart - s.start - 1;
+        int sizeAt = out.reserve(sizeWidth);
+        int contentStart = out.size();
+        if (s.id == Section.START) {
+            ByteReader r = new ByteReader(in, s.contentStart, s.end);
+            refs.clear();
+            TypeReader.index(r, refs, IndexSpace.FUNCTION);
+            emitRemapped(in, s.contentStart, s.end);
+        } else if (s.id == Section.DATA_COUNT) {
+            out.bytes(in, s.contentStart, s.end - s.contentStart);
+        } else {
+            writeEntries(s);
+        }
+        out.patch(sizeAt, sizeWidth, out.size() - contentStart);
+    }
+
+    private static boolean touchedByRemap(int id) {
+        return id != Section.MEMORY && id != Section.DATA_COUNT;
+    }
+
+    private void writeEntries(Section s) {
+        Set<Integer> drop = removed.getOrDefault(s.id, Set.of());
+        Map<Integer, byte[]> repl = replaced.getOrDefault(s.id, Map.of());
+        List<byte[]> add = appended.getOrDefault(s.id, List.of());
+        int n = s.entryCount();
+        int count = n - countIn(drop, n) + add.size();
+        int countWidth = s.entriesStart - s.contentStart;
+        out.leb(count, Math.max(countWidth, ByteWriter.uSize(count)), false);
+        for (int i = 0; i < n; i++) {
+            if (drop.contains(i)) {
+                continue;
+            }
+            byte[] replacement = repl.get(i);
+            if (s.id == Section.CODE) {
+                if (replacement != null) {
+                    int sizeAt = out.reserve(ByteWriter.uSize(replacement.length));
+                    int start = out.size();
+                    writeBody(replacement, 0, replacement.length, i);
+                    out.patch(sizeAt, start - sizeAt, out.size() - start);
+                } else {
+                    writeCodeEntry(s, i);
+                }
+            } else if (replacement != null) {
+                writeEntry(s.id, replacement, 0, replacement.length);
+            } else {
+                writeEntry(s.id, in, s.entryStart(i), s.entryEnd(i));
+            }
+        }
+        for (byte[] e : add) {
+            if (s.id == Section.CODE) {
+                out.u32(e.length);
+            }
+            out.bytes(e);
+        }
+    }
+
+    private static int countIn(Set<Integer> set, int n) {
+        int c = 0;
+        for (int i : set) {
+            if (i >= 0 && i < n) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    private void writeEntry(int sectionId, byte[] src, int from, int to) {
+        refs.clear();
+        ByteReader r = new ByteReader(src, from, to);
+        module.reparseEntry(sectionId, r, refs);
+        if (r.pos() != to) {
+            throw new MalformedModuleException("entry of the " + Section.name(sectionId) + " section has trailing bytes", from);
+        }
+        emitRemapped(src, from, to);
+    }
+
+    private void writeCodeEntry(Section s, int i) {
+        int entryStart = s.entryStart(i);
+        int bodyStart = module.bodyStart(i);
+        int bodyEnd = module.bodyEnd(i);
+        int sizeWidth = bodyStart - entryStart;
+        int sizeAt = out.reserve(sizeWidth);
+        int start = out.size();
+        writeBody(in, bodyStart, bodyEnd, i);
+        out.patch(sizeAt, sizeWidth, out.size() - start);
+    }
+
+    /** Decodes a whole body (so malformed code is caught even where nothing changes) and writes it renumbered. */
+    private void writeBody(byte[] src, int from, int to, int definedIndex) {
+        refs.clear();
+        try {
+            FunctionBody body = FunctionBody.readLocals(src, from, to, refs);
+            InstructionReader code = new InstructionReader(src, body.codeStart(), to, refs);
+            while (code.hasNext()) {
+                code.next();
+            }
+            code.finish();
+            if (code.usesDataIndex() && module.section(Section.DATA_COUNT) == null && module.dataCount() > 0) {
+                throw new MalformedModuleException("data count section required", code.start());
+            }
+        } catch (MalformedModuleException e) {
+            throw new MalformedModuleException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "")
+                    + " in function " + (module.importedFunctionCount() + definedIndex), e.offset());
+        }
+        emitRemapped(src, from, to);
+    }
+
+    /** Copies {@code [from, to)} of {@code src}, substituting every recorded index that the remap changes. */
+    private void emitRemapped(byte[] src, int from, int to) {
+        int cur = from;
+        for (int k = 0; k < refs.size; k++) {
+            IndexSpace space = IndexSpace.ALL[refs.space[k]];
+            int old = refs.value[k];
+            int now = remap.map(space, old);
+            if (now == old) {
+                continue;
+            }
+            int pos = refs.pos[k];
+            if (now < 0) {
+                throw new WasmException(space.name().toLowerCase() + " " + Integer.toUnsignedString(old)
+                        + " is removed but still used here", src == in ? pos : -1);
+            }
+            out.bytes(src, cur, pos - cur);
+            int width = refs.len[k];
+            int need = refs.signed[k] ? ByteWriter.sSize(now) : ByteWriter.uSize(Integer.toUnsignedLong(now));
+            out.leb(Integer.toUnsignedLong(now), Math.max(width, need), refs.signed[k]);
+            cur = pos + width;
+        }
+        out.bytes(src, cur, to - cur);
+    }
+
+    // ---------------------------------------------------------------- custom sections
+
+    private void writeCustom(Section s) {
+        if (customReplaced.containsKey(s.customName)) {
+            byte[] payload = customReplaced.get(s.customName);
+            if (payload != null) {
+                ByteWriter name = new ByteWriter(32).name(s.customName);
+                out.u8(Section.CUSTOM).u32(name.size() + payload.length).bytes(name.toByteArray()).bytes(payload);
+            }
+            return;
+        }
+        if ("name".equals(s.customName) && (!identity || !addedFunctionNames.isEmpty())) {
+            byte[] payload;
+            try {
+                payload = NameSection.rewrite(in, s.payloadStart, s.end, remap, addedFunctionNames);
+            } catch (MalformedModuleException e) {
+                warnings.add("dropped the malformed 'name' section: " + e.getMessage());
+                return;
+            }
+            if (payload == null) { // nothing changed
+                out.bytes(in, s.start, s.end - s.start);
+                return;
+            }
+            out.u8(Section.CUSTOM);
+            int sizeWidth = s.contentStart - s.start - 1;
+            int sizeAt = out.reserve(sizeWidth);
+            int start = out.size();
+            out.bytes(in, s.contentStart, s.payloadStart - s.contentStart).bytes(payload);
+            out.patch(sizeAt, sizeWidth, out.size() - start);
+            return;
+        }
+        out.bytes(in, s.start, s.end - s.start);
+    }
+}

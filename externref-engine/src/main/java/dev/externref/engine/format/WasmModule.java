@@ -1,0 +1,643 @@
+package dev.externref.engine.format;
+
+import dev.externref.engine.MalformedModuleException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A parsed WebAssembly module: every section decoded and checked, except function bodies,
+ * which stay byte ranges until {@link #decodeBody} or {@link #decodeAllBodies} asks for them.
+ * The module keeps the input array (not copied) and must not outlive changes to it.
+ */
+public final class WasmModule {
+    private final byte[] bytes;
+    private final List<Section> sections = new ArrayList<>();
+    private final List<FuncType> funcTypes = new ArrayList<>(); // null entries for struct/array types
+    private final List<Import> imports = new ArrayList<>();
+    private final List<Export> exports = new ArrayList<>();
+    private final List<TableType> tables = new ArrayList<>();
+    private int[] functionTypes = new int[0];
+    private int functionCount;
+    private int importedFunctions;
+    private int importedTables;
+    private int memoryCount;
+    private int globalCount;
+    private int importedGlobals;
+    private int tagCount;
+    private int startFunction = -1;
+    private int elementCount;
+    private long dataCountSection = -1;
+    private int dataCount;
+    private int definedFunctions;
+    private int[] bodyStarts = new int[0];
+    private int[] bodyEnds = new int[0];
+
+    private WasmModule(byte[] bytes) {
+        this.bytes = bytes;
+    }
+
+    /** Parses a module; throws {@link MalformedModuleException} on anything that is not well formed. */
+    public static WasmModule parse(byte[] bytes) {
+        WasmModule m = new WasmModule(bytes);
+        m.parseAll();
+        return m;
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    public List<Section> sections() {
+        return Collections.unmodifiableList(sections);
+    }
+
+    /** The first custom section with this name, or null. */
+    public Section customSection(String name) {
+        for (Section s : sections) {
+            if (name.equals(s.customName)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** The known section with this id, or null. */
+    public Section section(int id) {
+        for (Section s : sections) {
+            if (s.id == id && id != Section.CUSTOM) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public List<Import> imports() {
+        return Collections.unmodifiableList(imports);
+    }
+
+    public List<Export> exports() {
+        return Collections.unmodifiableList(exports);
+    }
+
+    /** All tables, imported ones first. */
+    public List<TableType> tables() {
+        return Collections.unmodifiableList(tables);
+    }
+
+    public int typeCount() {
+        return funcTypes.size();
+    }
+
+    /** The function type at a type index, or null if that type is a struct or array type. */
+    public FuncType funcType(int typeIndex) {
+        return typeIndex >= 0 && typeIndex < funcTypes.size() ? funcTypes.get(typeIndex) : null;
+    }
+
+    public int functionCount() {
+        return functionCount;
+    }
+
+    public int importedFunctionCount() {
+        return importedFunctions;
+    }
+
+    public int importedTableCount() {
+        return importedTables;
+    }
+
+    public int memoryCount() {
+        return memoryCount;
+    }
+
+    public int globalCount() {
+        return globalCount;
+    }
+
+    public int importedGlobalCount() {
+        return importedGlobals;
+    }
+
+    public int tagCount() {
+        return tagCount;
+    }
+
+    public int elementCount() {
+        return elementCount;
+    }
+
+    public int dataCount() {
+        return dataCount;
+    }
+
+    /** The start function's index, or -1. */
+    public int startFunction() {
+        return startFunction;
+    }
+
+    /** The type index of a function (imports first). */
+    public int functionTypeIndex(int functionIndex) {
+        return functionTypes[functionIndex];
+    }
+
+    /** The signature of a function, e.g. {@code (externref, i32) -> i32}. */
+    public String functionSignature(int functionIndex) {
+        if (functionIndex < 0 || functionIndex >= functionCount) {
+            throw new IllegalArgumentException("no function " + functionIndex + " (the module has " + functionCount + ")");
+        }
+        FuncType t = funcType(functionTypes[functionIndex]);
+        return t == null ? "type " + functionTypes[functionIndex] : t.toString();
+    }
+
+    /** Function names from the {@code name} section, by function index; empty when absent or malformed. */
+    public java.util.Map<Integer, String> functionNames() {
+        return NameSection.functionNames(this);
+    }
+
+    /** The byte range of a defined function's body (locals and code), by defined-function index. */
+    public int bodyStart(int definedIndex) {
+        return bodyStarts[definedIndex];
+    }
+
+    public int bodyEnd(int definedIndex) {
+        return bodyEnds[definedIndex];
+    }
+
+    public int definedFunctionCount() {
+        return definedFunctions;
+    }
+
+    /**
+     * Decodes a function body completely; returns its locals. The code that follows them is at
+     * {@link FunctionBody#codeStart()}.
+     */
+    public FunctionBody decodeBody(int definedIndex) {
+        FunctionBody body = FunctionBody.readLocals(bytes, bodyStarts[definedIndex], bodyEnds[definedIndex], null);
+        InstructionReader in = new InstructionReader(bytes, body.codeStart(), body.end(), null);
+        while (in.hasNext()) {
+            in.next();
+        }
+        in.finish();
+        // Data indices in code need the data count section, so that one-pass decoders know the
+        // segments before the code. Without any data segments the index is merely unknown: a
+        // validation error, as the spec suite classifies it.
+        if (in.usesDataIndex() && dataCountSection < 0 && dataCount > 0) {
+            throw new MalformedModuleException("data count section required", in.start());
+        }
+        return body;
+    }
+
+    /** Decodes every function body; the check of a module that will be fully rewritten. */
+    public void decodeAllBodies() {
+        for (int i = 0; i < definedFunctions; i++) {
+            try {
+                decodeBody(i);
+            } catch (MalformedModuleException e) {
+                throw new MalformedModuleException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "")
+                        + " in function " + (importedFunctions + i), e.offset());
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- parsing
+
+    private void parseAll() {
+        if (bytes.length < 4) {
+            throw new MalformedModuleException("unexpected end: not a WebAssembly module (" + bytes.length + " bytes)", bytes.length);
+        }
+        if (bytes[0] != 0 || bytes[1] != 'a' || bytes[2] != 's' || bytes[3] != 'm') {
+            throw new MalformedModuleException("magic header not detected: not a WebAssembly module", 0);
+        }
+        if (bytes.length < 8) {
+            throw new MalformedModuleException("unexpected end: truncated version", bytes.length);
+        }
+        if (bytes[4] != 1 || bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0) {
+            throw new MalformedModuleException("unknown binary version (only version 1 modules are supported)", 4);
+        }
+        ByteReader r = new ByteReader(bytes, 8, bytes.length);
+        int lastRank = 0;
+        int lastId = -1;
+        int functionSectionCount = -1;
+        int codeCount = -1;
+        while (!r.atEnd()) {
+            int start = r.pos();
+            int id = r.u8();
+            if (id > Section.TAG) {
+                throw r.error("malformed section id " + id, start);
+            }
+            int sizeAt = r.pos();
+            long size = r.u32AsLong();
+            int contentStart = r.pos();
+            if (size > r.remaining()) {
+                throw r.error("unexpected end: " + Section.name(id) + " section of " + size + " bytes, only " + r.remaining() + " left", sizeAt);
+            }
+            int end = contentStart + (int) size;
+            ByteReader c = new ByteReader(bytes, contentStart, end);
+            Section s;
+            if (id == Section.CUSTOM) {
+                String name = c.name();
+                s = new Section(id, start, contentStart, end, name, c.pos());
+                c.pos(end);
+            } else {
+                int rank = Section.rank(id);
+                if (rank <= lastRank) {
+                    throw r.error("unexpected content after last section: " + (rank == lastRank ? "duplicate " + Section.name(id) + " section"
+                            : Section.name(id) + " section after " + Section.name(lastId) + " section"), start);
+                }
+                lastRank = rank;
+                lastId = id;
+                s = new Section(id, start, contentStart, end, null, contentStart);
+                switch (id) {
+                    case Section.TYPE -> vector(c, s, 1, this::typeEntry);
+                    case Section.IMPORT -> vector(c, s, 4, this::importEntry);
+                    case Section.FUNCTION -> {
+                        functionSectionCount = vector(c, s, 1, this::functionEntry);
+                    }
+                    case Section.TABLE -> vector(c, s, 2, this::tableEntry);
+                    case Section.MEMORY -> vector(c, s, 2, (rr, refs) -> { limits(rr, true); memoryCount++; });
+                    case Section.TAG -> vector(c, s, 2, this::tagEntry);
+                    case Section.GLOBAL -> vector(c, s, 3, this::globalEntry);
+                    case Section.EXPORT -> vector(c, s, 3, this::exportEntry);
+                    case Section.START -> startFunction = c.u32();
+                    case Section.ELEMENT -> elementCount = vector(c, s, 2, (rr, refs) -> elementEntry(rr, refs, null));
+                    case Section.DATA_COUNT -> dataCountSection = c.u32AsLong();
+                    case Section.CODE -> codeCount = codeSection(c, s);
+                    case Section.DATA -> dataCount = vector(c, s, 1, (rr, refs) -> dataEntry(rr, refs));
+                    default -> throw new IllegalStateException();
+                }
+            }
+            if (c.pos() != end) {
+                throw c.error("section size mismatch: " + Section.name(id) + " section has " + (end - c.pos()) + " bytes left over");
+            }
+            sections.add(s);
+            r.pos(end);
+        }
+        int declared = Math.max(functionSectionCount, 0);
+        if (declared != Math.max(codeCount, 0)) {
+            throw new MalformedModuleException("function and code section have inconsistent lengths: " + declared
+                    + " functions declared, " + Math.max(codeCount, 0) + " bodies", bytes.length);
+        }
+        if (dataCountSection >= 0 && dataCountSection != dataCount) {
+            throw new MalformedModuleException("data count and data section have inconsistent lengths: data count "
+                    + dataCountSection + ", " + dataCount + " segments", bytes.length);
+        }
+    }
+
+    /** Parses one entry; records index references when {@code refs} is not null. */
+    interface EntryParser {
+        void parse(ByteReader r, IndexRefs refs);
+    }
+
+    private static int vector(ByteReader r, Section s, int minEntryBytes, EntryParser entry) {
+        int n = r.count(minEntryBytes);
+        s.entriesStart = r.pos();
+        s.entryStarts = new int[n];
+        for (int i = 0; i < n; i++) {
+            s.entryStarts[i] = r.pos();
+            entry.parse(r, null);
+        }
+        return n;
+    }
+
+    /** Parses the entry at the reader's position again, recording its index references (for writers). */
+    void reparseEntry(int sectionId, ByteReader r, IndexRefs refs) {
+        switch (sectionId) {
+            case Section.TYPE -> typeGroup(r, refs, false);
+            case Section.IMPORT -> importLike(r, refs, false);
+            case Section.FUNCTION -> TypeReader.index(r, refs, IndexSpace.TYPE);
+            case Section.TABLE -> table(r, refs);
+            case Section.MEMORY -> limits(r, true);
+            case Section.TAG -> tag(r, refs);
+            case Section.GLOBAL -> global(r, refs);
+            case Section.EXPORT -> export(r, refs, false);
+            case Section.ELEMENT -> elementEntry(r, refs, null);
+            case Section.DATA -> dataEntry(r, refs);
+            default -> throw new IllegalArgumentException("section " + sectionId);
+        }
+    }
+
+    private void typeEntry(ByteReader r, IndexRefs refs) {
+        typeGroup(r, refs, true);
+    }
+
+    private void typeGroup(ByteReader r, IndexRefs refs, boolean record) {
+        if (r.peek() == 0x4E) { // rec group
+            r.u8();
+            int n = r.count(1);
+            for (int i = 0; i < n; i++) {
+                subType(r, refs, record);
+            }
+        } else {
+            subType(r, refs, record);
+        }
+    }
+
+    private void subType(ByteReader r, IndexRefs refs, boolean record) {
+        int b = r.peek();
+        if (b == 0x50 || b == 0x4F) { // sub, sub final
+            r.u8();
+            int n = r.count(1);
+            for (int i = 0; i < n; i++) {
+                TypeReader.index(r, refs, IndexSpace.TYPE);
+            }
+        }
+        if (r.peek() == 0x4C) { // describes (custom descriptors)
+            r.u8();
+            TypeReader.index(r, refs, IndexSpace.TYPE);
+        }
+        if (r.peek() == 0x4D) { // descriptor (custom descriptors)
+            r.u8();
+            TypeReader.index(r, refs, IndexSpace.TYPE);
+        }
+        FuncType f = compositeType(r, refs);
+        if (record) {
+            funcTypes.add(f);
+        }
+    }
+
+    private static FuncType compositeType(ByteReader r, IndexRefs refs) {
+        int at = r.pos();
+        int form = r.u8();
+        switch (form) {
+            case 0x60 -> {
+                int np = r.count(1);
+                List<ValType> params = new ArrayList<>(np);
+                for (int i = 0; i < np; i++) {
+                    params.add(TypeReader.valType(r, refs));
+                }
+                int nr = r.count(1);
+                List<ValType> results = new ArrayList<>(nr);
+                for (int i = 0; i < nr; i++) {
+                    results.add(TypeReader.valType(r, refs));
+                }
+                return new FuncType(params, results);
+            }
+            case 0x5F -> {
+                int n = r.count(2);
+                for (int i = 0; i < n; i++) {
+                    fieldType(r, refs);
+                }
+                return null;
+            }
+            case 0x5E -> {
+                fieldType(r, refs);
+                return null;
+            }
+            default -> throw r.error("malformed definition type 0x" + Integer.toHexString(form), at);
+        }
+    }
+
+    private static void fieldType(ByteReader r, IndexRefs refs) {
+        int b = r.peek();
+        if (b == 0x78 || b == 0x77) { // i8, i16
+            r.u8();
+        } else {
+            int at = r.pos();
+            try {
+                TypeReader.valType(r, refs);
+            } catch (MalformedModuleException e) {
+                throw r.error("malformed storage type", at);
+            }
+        }
+        mutability(r);
+    }
+
+    private static void mutability(ByteReader r) {
+        int at = r.pos();
+        int m = r.u8();
+        if (m > 1) {
+            throw r.error("malformed mutability " + m, at);
+        }
+    }
+
+    private void importEntry(ByteReader r, IndexRefs refs) {
+        importLike(r, refs, true);
+    }
+
+    private void importLike(ByteReader r, IndexRefs refs, boolean record) {
+        int offset = r.pos();
+        String module = r.name();
+        String name = r.name();
+        int at = r.pos();
+        int kindByte = r.u8();
+        ExternalKind kind = ExternalKind.ofByte(kindByte);
+        int typeIndex = -1;
+        TableType table = null;
+        if (kind == null) {
+            throw r.error("malformed import kind 0x" + Integer.toHexString(kindByte), at);
+        }
+        switch (kind) {
+            case FUNCTION -> typeIndex = TypeReader.index(r, refs, IndexSpace.TYPE);
+            case TABLE -> table = tableType(r, refs);
+            case MEMORY -> limits(r, true);
+            case GLOBAL -> globalType(r, refs);
+            case TAG -> typeIndex = tag(r, refs);
+        }
+        if (!record) {
+            return;
+        }
+        imports.add(new Import(module, name, kind, typeIndex, table, offset));
+        switch (kind) {
+            case FUNCTION -> {
+                addFunction(typeIndex);
+                importedFunctions++;
+            }
+            case TABLE -> {
+                tables.add(table);
+                importedTables++;
+            }
+            case MEMORY -> memoryCount++;
+            case GLOBAL -> {
+                globalCount++;
+                importedGlobals++;
+            }
+            case TAG -> tagCount++;
+        }
+    }
+
+    private void addFunction(int typeIndex) {
+        if (functionCount == functionTypes.length) {
+            functionTypes = Arrays.copyOf(functionTypes, Math.max(16, functionCount * 2));
+        }
+        functionTypes[functionCount++] = typeIndex;
+    }
+
+    private void functionEntry(ByteReader r, IndexRefs refs) {
+        addFunction(TypeReader.index(r, refs, IndexSpace.TYPE));
+        definedFunctions++;
+    }
+
+    private void tableEntry(ByteReader r, IndexRefs refs) {
+        tables.add(table(r, refs));
+    }
+
+    private static TableType table(ByteReader r, IndexRefs refs) {
+        if (r.peek() == 0x40) { // table with an initializer expression
+            r.u8();
+            int at = r.pos();
+            if (r.u8() != 0) {
+                throw r.error("malformed table: reserved byte must be 0", at);
+            }
+            TableType t = tableType(r, refs);
+            constExpr(r, refs);
+            return t;
+        }
+        return tableType(r, refs);
+    }
+
+    private static TableType tableType(ByteReader r, IndexRefs refs) {
+        ValType element = TypeReader.refType(r, refs, "malformed reference type");
+        long[] lim = limits(r, false);
+        return new TableType(element, lim[0], lim[1], lim[2] != 0);
+    }
+
+    /** Limits: returns {min, max or -1, is64}. */
+    private static long[] limits(ByteReader r, boolean memory) {
+        int at = r.pos();
+        int flags = r.u8();
+        int allowed = memory ? 0x0F : 0x05;
+        if ((flags & ~allowed) != 0) {
+            throw r.error("malformed limits flags 0x" + Integer.toHexString(flags), at);
+        }
+        boolean is64 = (flags & 0x04) != 0;
+        // Read as u64 even for 32-bit limits: a too-large value is a validation error, not a decoding one.
+        long min = r.u64();
+        long max = -1;
+        if ((flags & 0x01) != 0) {
+            max = r.u64();
+        }
+        if ((flags & 0x08) != 0) { // custom page size: log2 of the page size
+            int pAt = r.pos();
+            long log2 = r.u32AsLong();
+            if (log2 > 64) {
+                throw r.error("invalid custom page size", pAt);
+            }
+        }
+        return new long[] {min, max, is64 ? 1 : 0};
+    }
+
+    private void tagEntry(ByteReader r, IndexRefs refs) {
+        tag(r, refs);
+        tagCount++;
+    }
+
+    private static int tag(ByteReader r, IndexRefs refs) {
+        int at = r.pos();
+        if (r.u8() != 0) {
+            throw r.error("malformed tag attribute", at);
+        }
+        return TypeReader.index(r, refs, IndexSpace.TYPE);
+    }
+
+    private void globalEntry(ByteReader r, IndexRefs refs) {
+        global(r, refs);
+        globalCount++;
+    }
+
+    private static void global(ByteReader r, IndexRefs refs) {
+        globalType(r, refs);
+        constExpr(r, refs);
+    }
+
+    private static void globalType(ByteReader r, IndexRefs refs) {
+        TypeReader.valType(r, refs);
+        mutability(r);
+    }
+
+    private void exportEntry(ByteReader r, IndexRefs refs) {
+        export(r, refs, true);
+    }
+
+    private void export(ByteReader r, IndexRefs refs, boolean record) {
+        int offset = r.pos();
+        String name = r.name();
+        int at = r.pos();
+        int kindByte = r.u8();
+        ExternalKind kind = ExternalKind.ofByte(kindByte);
+        if (kind == null) {
+            throw r.error("malformed export kind 0x" + Integer.toHexString(kindByte), at);
+        }
+        int index = TypeReader.index(r, refs, kind.space());
+        if (record) {
+            exports.add(new Export(name, kind, index, offset));
+        }
+    }
+
+    /** An element segment. {@code functions}, if given, receives the function indices it lists (flags 0..3). */
+    static void elementEntry(ByteReader r, IndexRefs refs, int[][] functions) {
+        int at = r.pos();
+        long flags = r.u32AsLong();
+        if (flags > 7) {
+            throw r.error("malformed elements segment kind " + flags, at);
+        }
+        boolean passiveOrDeclarative = (flags & 1) != 0;
+        boolean explicitTable = (flags & 2) != 0;
+        boolean expressions = (flags & 4) != 0;
+        if (!passiveOrDeclarative) {
+            if (explicitTable) {
+                TypeReader.index(r, refs, IndexSpace.TABLE);
+            }
+            constExpr(r, refs);
+        }
+        if (passiveOrDeclarative || explicitTable) {
+            if (expressions) {
+                TypeReader.refType(r, refs, "malformed reference type");
+            } else {
+                int kAt = r.pos();
+                if (r.u8() != 0) {
+                    throw r.error("malformed element kind", kAt);
+                }
+            }
+        }
+        int n = r.count(1);
+        for (int i = 0; i < n; i++) {
+            if (expressions) {
+                constExpr(r, refs);
+            } else {
+                TypeReader.index(r, refs, IndexSpace.FUNCTION);
+            }
+        }
+    }
+
+    private static void dataEntry(ByteReader r, IndexRefs refs) {
+        int at = r.pos();
+        long flags = r.u32AsLong();
+        if (flags > 2) {
+            throw r.error("malformed data segment kind " + flags, at);
+        }
+        if (flags == 2) {
+            TypeReader.index(r, refs, IndexSpace.MEMORY);
+        }
+        if (flags != 1) {
+            constExpr(r, refs);
+        }
+        r.skip(r.byteLength());
+    }
+
+    /** A constant expression: instructions up to and including its {@code end}. */
+    static void constExpr(ByteReader r, IndexRefs refs) {
+        InstructionReader in = new InstructionReader(r.buffer(), r.pos(), r.limit(), refs);
+        while (in.hasNext()) {
+            in.next();
+        }
+        r.pos(in.end());
+    }
+
+    private int codeSection(ByteReader r, Section s) {
+        int n = r.count(2);
+        s.entriesStart = r.pos();
+        s.entryStarts = new int[n];
+        bodyStarts = new int[n];
+        bodyEnds = new int[n];
+        for (int i = 0; i < n; i++) {
+            s.entryStarts[i] = r.pos();
+            int size = r.byteLength();
+            bodyStarts[i] = r.pos();
+            r.skip(size);
+            bodyEnds[i] = r.pos();
+        }
+        return n;
+    }
+}
