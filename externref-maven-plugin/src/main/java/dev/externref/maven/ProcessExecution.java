@@ -131,8 +131,12 @@ final class ProcessExecution {
     private record UpToDate(Job job, BuildState.Entry entry) implements Outcome {
     }
 
-    private record Done(Job job, String inputSha256, int inputSize, ProcessingResult result, long nanos)
-            implements Outcome {
+    /**
+     * @param staleEntry set when the module was processed in place by an earlier build with other
+     *                   settings: it holds that build's output, which cannot be processed again
+     */
+    private record Done(Job job, String inputSha256, int inputSize, ProcessingResult result, long nanos,
+                        BuildState.Entry staleEntry) implements Outcome {
     }
 
     private record Failed(Job job, String message, Throwable unexpected) implements Outcome {
@@ -291,10 +295,13 @@ final class ProcessExecution {
         if (previous.isUpToDate(job.input(), sha, job.output(), fingerprint)) {
             return new UpToDate(job, previous.entry(job.input()).orElseThrow());
         }
+        BuildState.Entry stale = previous.entry(job.input())
+                .filter(e -> e.inPlace() && job.inPlace() && e.outputSha256().equals(sha))
+                .orElse(null);
         long start = System.nanoTime();
         try {
             ProcessingResult result = job.settings().processor().process(input);
-            return new Done(job, sha, input.length, result, System.nanoTime() - start);
+            return new Done(job, sha, input.length, result, System.nanoTime() - start, stale);
         } catch (MalformedModuleException e) {
             return new Failed(job, display(job.input()) + ": not a well-formed WebAssembly module: " + e.getMessage(), null);
         } catch (ProcessingException e) {
@@ -355,6 +362,11 @@ final class ProcessExecution {
                     upToDate++;
                     entries.add(u.entry());
                     log.info(name + ": up to date");
+                } else if (outcome instanceof Done d && d.staleEntry() != null && !d.result().changed()) {
+                    nothingToDo++;
+                    entries.add(d.staleEntry());
+                    log.warn(name + ": was processed in place with other settings by an earlier build and cannot"
+                            + " be processed again; rebuild it (for example with mvn clean) to apply the current settings");
                 } else if (outcome instanceof Done d) {
                     byte[] output = d.result().output();
                     if (d.result().changed() || !job.inPlace()) {

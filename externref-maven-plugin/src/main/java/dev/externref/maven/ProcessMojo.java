@@ -125,7 +125,7 @@ public class ProcessMojo extends AbstractMojo {
                     inputDirectory.toPath(), includes, excludes, useDefaultExcludes,
                     outputDirectory == null ? null : outputDirectory.toPath(),
                     buildDirectory.toPath().resolve("externref-maven-plugin"),
-                    mojoExecution == null ? "default" : mojoExecution.getExecutionId(),
+                    executionId(),
                     new ModuleSettings(ModuleSettings.parseTableName(tableName),
                             ModuleSettings.parseDropFunction(dropFunction), false,
                             classifier == null || classifier.isBlank() ? "externref" : classifier.trim()),
@@ -147,6 +147,11 @@ public class ProcessMojo extends AbstractMojo {
         for (ProcessExecution.Attachment a : result.attachments()) {
             projectHelper.attachArtifact(project, "wasm", a.classifier(), a.file().toFile());
         }
+    }
+
+    private String executionId() {
+        String id = mojoExecution == null ? null : mojoExecution.getExecutionId();
+        return id == null || id.isBlank() ? "default" : id;
     }
 
     private List<Path> artifactFiles() {

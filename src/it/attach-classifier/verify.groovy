@@ -1,0 +1,7 @@
+import dev.externref.maven.ModuleView
+
+def installed = new File(localRepositoryPath, 'dev/externref/it/attach-classifier/1.0/attach-classifier-1.0-externref.wasm')
+assert installed.isFile()
+assert installed.bytes == new File(basedir, 'target/processed/wasm/hello.wasm').bytes
+assert ModuleView.of(installed.bytes).exportedTables() == ['externrefs']
+true
