@@ -1,8 +1,183 @@
 package dev.externref.engine.cli;
 
-/** Command-line entry point. */
+import dev.externref.engine.DropFunction;
+import dev.externref.engine.ExternrefProcessor;
+import dev.externref.engine.ProcessingResult;
+import dev.externref.engine.WasmException;
+import dev.externref.engine.io.AtomicFiles;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * {@code externref [--table NAME | --no-table] [--drop-fn MODULE::NAME] [-o OUT] [-v] IN}:
+ * processes one module, like the reference CLI. Exit codes: 0 done (also "nothing to do"),
+ * 1 processing error, 2 usage error.
+ */
 public final class Main {
+    static final int OK = 0;
+    static final int PROCESSING_ERROR = 1;
+    static final int USAGE_ERROR = 2;
+
+    static final String USAGE = """
+            Usage: externref [OPTIONS] IN
+            Rewrites a WebAssembly module built against the externref crate's surrogate ABI so that its
+            imports and exports take and return real externrefs.
+
+              IN                     input module, or - for standard input
+              -o, --output OUT       write the processed module to OUT (atomically); default: standard output
+              --table NAME           export the reference table as NAME (default: externrefs)
+              --no-table             do not export the reference table
+              --drop-fn MODULE::NAME call the host function MODULE.NAME (externref) -> () with each
+                                     reference just before its slot is released
+              -v, --verbose          print what was changed to standard error
+              -h, --help             print this help
+              --version              print the version
+
+            Exit codes: 0 processed or nothing to do, 1 processing error, 2 usage error.
+            """;
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("externref");
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        int code = run(args, System.in, stdout, System.err);
+        System.exit(code);
+    }
+
+    /** Runs the command; never throws. */
+    static int run(String[] args, InputStream stdin, OutputStream stdout, PrintStream err) {
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("externref: " + e.getMessage());
+            err.println("Try 'externref --help'.");
+            return USAGE_ERROR;
+        }
+        if (options.help()) {
+            new PrintStream(stdout, true).print(USAGE);
+            return OK;
+        }
+        if (options.version()) {
+            new PrintStream(stdout, true).println("externref " + version());
+            return OK;
+        }
+        String source = options.input().equals("-") ? "<stdin>" : options.input();
+        try {
+            byte[] input = options.input().equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(options.input()));
+            ProcessingResult result = ExternrefProcessor.builder()
+                    .tableName(options.tableName())
+                    .dropFunction(options.dropFunction())
+                    .build()
+                    .process(input);
+            if (options.output() != null) {
+                AtomicFiles.write(Path.of(options.output()), result.output());
+            } else {
+                stdout.write(result.output());
+                stdout.flush();
+            }
+            if (options.verbose()) {
+                if (!result.changed()) {
+                    err.println("externref: " + source + ": nothing to do (no __externrefs section); output is the input");
+                } else {
+                    err.println("externref: " + source + ": " + result.report().summary());
+                    result.report().details().forEach(line -> err.println("  " + line));
+                }
+            }
+            return OK;
+        } catch (WasmException e) {
+            err.println("externref: error: " + source + ": " + e.getMessage());
+            return PROCESSING_ERROR;
+        } catch (NoSuchFileException e) {
+            err.println("externref: error: " + e.getFile() + ": no such file");
+            return PROCESSING_ERROR;
+        } catch (IOException e) {
+            err.println("externref: error: " + source + ": " + e);
+            return PROCESSING_ERROR;
+        } catch (OutOfMemoryError e) {
+            err.println("externref: error: " + source + ": out of memory (raise -Xmx)");
+            return PROCESSING_ERROR;
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The parsed command line. */
+    record Options(String input, String output, String tableName, DropFunction dropFunction,
+                   boolean verbose, boolean help, boolean version) {
+
+        static Options parse(String[] args) {
+            String input = null;
+            String output = null;
+            String table = ExternrefProcessor.DEFAULT_TABLE_NAME;
+            boolean tableSet = false;
+            boolean noTable = false;
+            DropFunction drop = null;
+            boolean verbose = false;
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "-h", "--help" -> {
+                        return new Options(null, null, null, null, false, true, false);
+                    }
+                    case "--version" -> {
+                        return new Options(null, null, null, null, false, false, true);
+                    }
+                    case "-v", "--verbose" -> verbose = true;
+                    case "-o", "--output" -> output = value(args, ++i, a);
+                    case "--table" -> {
+                        table = value(args, ++i, a);
+                        tableSet = true;
+                        if (table.isEmpty()) {
+                            throw new IllegalArgumentException("--table needs a non-empty name (use --no-table for none)");
+                        }
+                    }
+                    case "--no-table" -> noTable = true;
+                    case "--drop-fn" -> drop = DropFunction.parse(value(args, ++i, a));
+                    default -> {
+                        if (a.startsWith("--table=")) {
+                            table = a.substring("--table=".length());
+                            tableSet = true;
+                        } else if (a.startsWith("--drop-fn=")) {
+                            drop = DropFunction.parse(a.substring("--drop-fn=".length()));
+                        } else if (a.startsWith("--output=")) {
+                            output = a.substring("--output=".length());
+                        } else if (a.startsWith("-") && !a.equals("-")) {
+                            throw new IllegalArgumentException("unknown option '" + a + "'");
+                        } else if (input != null) {
+                            throw new IllegalArgumentException("one input module only (got '" + input + "' and '" + a + "')");
+                        } else {
+                            input = a;
+                        }
+                    }
+                }
+            }
+            if (tableSet && noTable) {
+                throw new IllegalArgumentException("--table and --no-table exclude each other");
+            }
+            if (input == null) {
+                throw new IllegalArgumentException("no input module (give a path, or - for standard input)");
+            }
+            return new Options(input, output, noTable ? null : table, drop, verbose, false, false);
+        }
+
+        private static String value(String[] args, int i, String option) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return args[i];
+        }
     }
 }

@@ -50,6 +50,22 @@ public record ValType(int code, int heapType, boolean indexed, boolean exact) {
         return heapName(b) != null;
     }
 
+    /** Writes this type's binary encoding. */
+    public void writeTo(ByteWriter w) {
+        if (code != 0x63 && code != 0x64) {
+            w.u8(code);
+            return;
+        }
+        w.u8(code);
+        if (!indexed) {
+            w.u8(heapType);
+        } else if (exact) {
+            w.u8(0x62).u32(Integer.toUnsignedLong(heapType));
+        } else {
+            w.s64(Integer.toUnsignedLong(heapType));
+        }
+    }
+
     @Override
     public String toString() {
         switch (code) {

@@ -169,6 +169,11 @@ public final class WasmModule {
         return definedFunctions;
     }
 
+    /** A defined function's local declarations (its code is not decoded). */
+    public FunctionBody locals(int definedIndex) {
+        return FunctionBody.readLocals(bytes, bodyStarts[definedIndex], bodyEnds[definedIndex], null);
+    }
+
     /**
      * Decodes a function body completely; returns its locals. The code that follows them is at
      * {@link FunctionBody#codeStart()}.

@@ -1,10 +1,40 @@
 package dev.externref.engine.transform;
 
 import dev.externref.engine.DropFunction;
+import dev.externref.engine.ExternrefProcessor;
+import dev.externref.engine.ProcessingException;
+import dev.externref.engine.ProcessingException.Kind;
+import dev.externref.engine.ProcessingReport;
 import dev.externref.engine.ProcessingResult;
+import dev.externref.engine.format.ByteWriter;
+import dev.externref.engine.format.Export;
+import dev.externref.engine.format.ExternalKind;
+import dev.externref.engine.format.FuncType;
+import dev.externref.engine.format.IndexRemap;
+import dev.externref.engine.format.IndexSpace;
+import dev.externref.engine.format.Import;
+import dev.externref.engine.format.ModuleWriter;
+import dev.externref.engine.format.Section;
+import dev.externref.engine.format.ValType;
+import dev.externref.engine.format.WasmModule;
+import dev.externref.engine.transform.ExternrefSection.FunctionRecord;
 
-/** The externref transform of one module. */
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The externref transform of one module (ABI.md, "Output"): surrogate imports become glue
+ * functions over a new externref table, described imports and exports get externref
+ * signatures, guards go, reference-holding locals are retyped, every function index is
+ * renumbered, and the {@code __externrefs} section is removed.
+ */
 public final class Transformer {
+    static final String SURROGATE_MODULE = "externref";
+    private static final String TOOL = "externref-java";
+
     private final String tableName;
     private final DropFunction dropFunction;
 
@@ -13,7 +43,324 @@ public final class Transformer {
         this.dropFunction = dropFunction;
     }
 
-    public ProcessingResult process(byte[] module) {
-        throw new IllegalStateException("the transform is being written in this commit series");
+    public ProcessingResult process(byte[] bytes) {
+        WasmModule m = WasmModule.parse(bytes);
+        List<Section> recordSections = new ArrayList<>();
+        for (Section s : m.sections()) {
+            if (ExternrefSection.NAME.equals(s.customName())) {
+                recordSections.add(s);
+            }
+        }
+        if (recordSections.isEmpty()) {
+            return new ProcessingResult(bytes, false, ProcessingReport.nothingToDo());
+        }
+        List<FunctionRecord> records = new ArrayList<>();
+        for (Section s : recordSections) {
+            records.addAll(ExternrefSection.parse(bytes, s.payloadStart(), s.end()));
+        }
+        return new Run(m, records).execute();
+    }
+
+    /** The state of one module's transformation. */
+    private final class Run {
+        final WasmModule m;
+        final byte[] in;
+        final FunctionNames names;
+        final Surrogates surrogates;
+        final List<FunctionRecord> records;
+        /** Per function (old index): the reference positions of its (new) type, or null. */
+        final BitSet[] refPositions;
+        final List<String> importReport = new ArrayList<>();
+        final List<String> exportReport = new ArrayList<>();
+
+        Run(WasmModule m, List<FunctionRecord> records) {
+            this.m = m;
+            this.in = m.bytes();
+            this.records = records;
+            this.names = new FunctionNames(m);
+            this.surrogates = Surrogates.find(m);
+            this.refPositions = new BitSet[m.functionCount()];
+        }
+
+        ProcessingResult execute() {
+            checkOptions();
+            resolveRecords();
+            int typeBase = m.typeCount();
+            Map<FuncType, Integer> newTypes = new LinkedHashMap<>();
+
+            // Function index space of the output: kept imports, the drop hook, defined functions, glue.
+            int[] remap = new int[m.functionCount()];
+            int next = 0;
+            int function = 0;
+            int position = 0;
+            List<Integer> removedImports = new ArrayList<>();
+            for (Import imp : m.imports()) {
+                if (imp.kind() == ExternalKind.FUNCTION) {
+                    if (surrogates.isSurrogate(position)) {
+                        removedImports.add(position);
+                        remap[function] = -1; // insert/get/drop are pointed at their glue below
+                    } else {
+                        remap[function] = next++;
+                    }
+                    function++;
+                }
+                position++;
+            }
+            int hookIndex = dropFunction != null ? next++ : -1;
+            int defined = m.definedFunctionCount();
+            for (int i = 0; i < defined; i++) {
+                remap[m.importedFunctionCount() + i] = next++;
+            }
+            int insertIndex = surrogates.insert >= 0 ? next++ : -1;
+            int getIndex = surrogates.get >= 0 ? next++ : -1;
+            int dropIndex = surrogates.drop >= 0 ? next++ : -1;
+            if (surrogates.insert >= 0) {
+                remap[surrogates.insertFunction] = insertIndex;
+            }
+            if (surrogates.get >= 0) {
+                remap[surrogates.getFunction] = getIndex;
+            }
+            if (surrogates.drop >= 0) {
+                remap[surrogates.dropFunction] = dropIndex;
+            }
+
+            ModuleWriter w = new ModuleWriter(m, IndexRemap.functions(remap));
+            removedImports.forEach(i -> w.removeEntry(Section.IMPORT, i));
+
+            // Signatures of described imports and exports.
+            for (int f = 0; f < refPositions.length; f++) {
+                if (refPositions[f] == null) {
+                    continue;
+                }
+                FuncType patched = patchedType(f);
+                int type = typeIndex(newTypes, typeBase, patched);
+                if (f < m.importedFunctionCount()) {
+                    Import imp = m.imports().get(importIndexOfFunction(f));
+                    ByteWriter e = new ByteWriter(32).name(imp.module()).name(imp.name()).u8(0).u32(type);
+                    w.replaceEntry(Section.IMPORT, importIndexOfFunction(f), e.toByteArray());
+                } else {
+                    w.replaceEntry(Section.FUNCTION, f - m.importedFunctionCount(), new ByteWriter(5).u32(type).toByteArray());
+                }
+            }
+
+            // Function bodies: guards, retyped locals, reassigned reference parameters.
+            BodyRewriter rewriter = new BodyRewriter(m, names, surrogates, refPositions);
+            int redirected = 0;
+            int guards = 0;
+            List<String> retyped = new ArrayList<>();
+            for (int i = 0; i < defined; i++) {
+                BodyRewriter.Result r = rewriter.rewrite(i);
+                redirected += r.redirectedCalls();
+                guards += r.removedGuards();
+                if (r.retypedLocals()) {
+                    retyped.add(names.of(m.importedFunctionCount() + i));
+                }
+                if (r.body() != null) {
+                    w.replaceEntry(Section.CODE, i, r.body());
+                }
+            }
+
+            // The reference table, its export, the drop hook, and the glue functions.
+            int table = m.tables().size();
+            w.appendEntry(Section.TABLE, new byte[] {0x6F, 0x00, 0x00});
+            if (tableName != null) {
+                w.appendEntry(Section.EXPORT, new ByteWriter(32).name(tableName).u8(0x01).u32(table).toByteArray());
+            }
+            if (dropFunction != null) {
+                int hookType = typeIndex(newTypes, typeBase, new FuncType(List.of(ValType.EXTERNREF), List.of()));
+                w.appendEntry(Section.IMPORT, new ByteWriter(32).name(dropFunction.module()).name(dropFunction.name())
+                        .u8(0).u32(hookType).toByteArray());
+                w.nameFunction(hookIndex, dropFunction.toString());
+            }
+            if (insertIndex >= 0) {
+                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.EXTERNREF), List.of(ValType.I32)), SlotGlue.insert(table));
+                w.nameFunction(insertIndex, "externref::insert");
+            }
+            if (getIndex >= 0) {
+                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.I32), List.of(ValType.EXTERNREF)), SlotGlue.get(table));
+                w.nameFunction(getIndex, "externref::get");
+            }
+            if (dropIndex >= 0) {
+                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.I32), List.of()), SlotGlue.drop(table, hookIndex));
+                w.nameFunction(dropIndex, "externref::drop");
+            }
+            newTypes.keySet().forEach(t -> w.appendEntry(Section.TYPE, t.encode()));
+
+            // Custom sections: the records go, the producers section says who processed the module.
+            w.replaceCustomSection(ExternrefSection.NAME, null);
+            Section producers = m.customSection(Producers.SECTION);
+            byte[] payload = producers == null
+                    ? Producers.withProcessedBy(in, -1, -1, TOOL, version())
+                    : Producers.withProcessedBy(in, producers.payloadStart(), producers.end(), TOOL, version());
+            if (payload != null) {
+                if (producers == null) {
+                    w.appendCustomSection(Producers.SECTION, payload);
+                } else {
+                    w.replaceCustomSection(Producers.SECTION, payload);
+                }
+            }
+            byte[] out = w.toBytes();
+            ProcessingReport report = new ProcessingReport(importReport, exportReport, redirected, guards, retyped,
+                    tableName, dropFunction);
+            return new ProcessingResult(out, true, report);
+        }
+
+        private void checkOptions() {
+            if (tableName != null) {
+                for (Export e : m.exports()) {
+                    if (e.name().equals(tableName)) {
+                        throw new ProcessingException(Kind.TABLE_NAME_TAKEN, null, e.offset(),
+                                "the module already exports '" + tableName + "' (a " + e.kind().name().toLowerCase()
+                                        + "); choose another table name or none");
+                    }
+                }
+            }
+            if (dropFunction != null) {
+                if (dropFunction.module().equals(SURROGATE_MODULE)) {
+                    throw new ProcessingException(Kind.BAD_DROP_FUNCTION, dropFunction.toString(), -1,
+                            "the drop function cannot be imported from module 'externref', which the processor removes");
+                }
+                for (Import imp : m.imports()) {
+                    if (imp.module().equals(dropFunction.module()) && imp.name().equals(dropFunction.name())) {
+                        throw new ProcessingException(Kind.BAD_DROP_FUNCTION, dropFunction.toString(), imp.offset(),
+                                "the module already imports " + dropFunction.module() + "." + dropFunction.name()
+                                        + "; the drop function must be a new import");
+                    }
+                }
+            }
+        }
+
+        /** Checks every record against the module (ABI.md rules) and fills {@link #refPositions}. */
+        private void resolveRecords() {
+            for (FunctionRecord r : records) {
+                int function;
+                if (r.isExport()) {
+                    Export e = findExport(r.name());
+                    if (e == null) {
+                        throw new ProcessingException(Kind.MISSING_EXPORT, r.name(), r.offset(),
+                                "the __externrefs section describes export '" + r.name() + "', but the module has no such export");
+                    }
+                    if (e.kind() != ExternalKind.FUNCTION) {
+                        throw new ProcessingException(Kind.NOT_A_FUNCTION, r.name(), e.offset(),
+                                "the __externrefs section describes export '" + r.name() + "', which is a "
+                                        + e.kind().name().toLowerCase() + ", not a function");
+                    }
+                    function = e.index();
+                } else {
+                    int i = findImport(r.module(), r.name());
+                    if (i < 0) {
+                        continue; // declared but never used: ignored
+                    }
+                    Import imp = m.imports().get(i);
+                    if (imp.kind() != ExternalKind.FUNCTION) {
+                        throw new ProcessingException(Kind.NOT_A_FUNCTION, r.module() + "." + r.name(), imp.offset(),
+                                "the __externrefs section describes import '" + r.module() + "." + r.name() + "', which is a "
+                                        + imp.kind().name().toLowerCase() + ", not a function");
+                    }
+                    function = functionIndexOfImport(i);
+                }
+                FuncType t = m.funcType(m.functionTypeIndex(function));
+                String who = r.displayName();
+                if (t == null || r.bitCount() != t.params().size() + t.results().size()) {
+                    throw new ProcessingException(Kind.ARITY_MISMATCH, r.name(), r.offset(),
+                            "the __externrefs record for " + who + " has " + r.bitCount() + " positions, but its type "
+                                    + t + " has " + (t == null ? "?" : t.params().size() + t.results().size()));
+                }
+                for (int b = r.refs().nextSetBit(0); b >= 0; b = r.refs().nextSetBit(b + 1)) {
+                    ValType v = b < t.params().size() ? t.params().get(b) : t.results().get(b - t.params().size());
+                    if (!v.equals(ValType.I32)) {
+                        String position = b < t.params().size() ? "parameter " + b : "result " + (b - t.params().size());
+                        throw new ProcessingException(Kind.TYPE_MISMATCH, r.name(), r.offset(),
+                                "the __externrefs record for " + who + " marks " + position + " as a reference, but it has type "
+                                        + v + " (only i32 surrogates can become externref)");
+                    }
+                }
+                BitSet earlier = refPositions[function];
+                if (earlier != null && !earlier.equals(r.refs())) {
+                    throw new ProcessingException(Kind.CONFLICTING_RECORDS, r.name(), r.offset(),
+                            "function " + names.of(function) + " is described twice with different references: "
+                                    + earlier + " and " + r.refs());
+                }
+                if (surrogates.isSurrogateFunction(function)) {
+                    throw new ProcessingException(Kind.BAD_SURROGATE_IMPORT, r.name(), r.offset(),
+                            "the __externrefs section describes " + who + ", which is one of the externref.* surrogates");
+                }
+                if (earlier == null && !r.refs().isEmpty()) {
+                    refPositions[function] = r.refs();
+                    String line = (r.isExport() ? r.name() : r.module() + "." + r.name()) + " " + patchedType(function);
+                    (r.isExport() ? exportReport : importReport).add(line);
+                }
+            }
+        }
+
+        private FuncType patchedType(int function) {
+            FuncType t = m.funcType(m.functionTypeIndex(function));
+            BitSet refs = refPositions[function];
+            List<ValType> params = new ArrayList<>(t.params());
+            List<ValType> results = new ArrayList<>(t.results());
+            for (int b = refs.nextSetBit(0); b >= 0; b = refs.nextSetBit(b + 1)) {
+                if (b < params.size()) {
+                    params.set(b, ValType.EXTERNREF);
+                } else {
+                    results.set(b - params.size(), ValType.EXTERNREF);
+                }
+            }
+            return new FuncType(params, results);
+        }
+
+        private Export findExport(String name) {
+            for (Export e : m.exports()) {
+                if (e.name().equals(name)) {
+                    return e;
+                }
+            }
+            return null;
+        }
+
+        private int findImport(String module, String name) {
+            List<Import> imports = m.imports();
+            for (int i = 0; i < imports.size(); i++) {
+                if (imports.get(i).module().equals(module) && imports.get(i).name().equals(name)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private int functionIndexOfImport(int importIndex) {
+            int f = 0;
+            for (int i = 0; i < importIndex; i++) {
+                if (m.imports().get(i).kind() == ExternalKind.FUNCTION) {
+                    f++;
+                }
+            }
+            return f;
+        }
+
+        private int importIndexOfFunction(int function) {
+            int f = 0;
+            List<Import> imports = m.imports();
+            for (int i = 0; i < imports.size(); i++) {
+                if (imports.get(i).kind() == ExternalKind.FUNCTION && f++ == function) {
+                    return i;
+                }
+            }
+            throw new IllegalArgumentException("function " + function + " is not imported");
+        }
+
+        private void addGlue(ModuleWriter w, Map<FuncType, Integer> newTypes, int typeBase, FuncType type, byte[] body) {
+            w.appendEntry(Section.FUNCTION, new ByteWriter(5).u32(typeIndex(newTypes, typeBase, type)).toByteArray());
+            w.appendEntry(Section.CODE, body);
+        }
+    }
+
+    /** The index of a new type, appended once however often it is asked for. */
+    private static int typeIndex(Map<FuncType, Integer> newTypes, int typeBase, FuncType t) {
+        return newTypes.computeIfAbsent(t, k -> typeBase + newTypes.size());
+    }
+
+    static String version() {
+        String v = ExternrefProcessor.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 }

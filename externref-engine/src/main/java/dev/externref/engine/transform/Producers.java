@@ -1,0 +1,54 @@
+package dev.externref.engine.transform;
+
+import dev.externref.engine.format.ByteReader;
+import dev.externref.engine.format.ByteWriter;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code producers} custom section (tool conventions): fields such as {@code language},
+ * {@code processed-by} and {@code sdk}, each a list of (name, version). Processing adds or
+ * updates this tool's {@code processed-by} entry and keeps everything else in order.
+ */
+final class Producers {
+    static final String SECTION = "producers";
+
+    private Producers() {
+    }
+
+    /** The new payload with {@code tool} in {@code processed-by}; null if the existing section is malformed. */
+    static byte[] withProcessedBy(byte[] module, int from, int to, String tool, String version) {
+        Map<String, Map<String, String>> fields = new LinkedHashMap<>();
+        if (from >= 0) {
+            try {
+                ByteReader r = new ByteReader(module, from, to);
+                int n = r.count(2);
+                for (int i = 0; i < n; i++) {
+                    String field = r.name();
+                    int m = r.count(2);
+                    Map<String, String> values = fields.computeIfAbsent(field, k -> new LinkedHashMap<>());
+                    for (int k = 0; k < m; k++) {
+                        values.put(r.name(), r.name());
+                    }
+                }
+                if (!r.atEnd()) {
+                    return null;
+                }
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }
+        fields.computeIfAbsent("processed-by", k -> new LinkedHashMap<>()).put(tool, version);
+        ByteWriter w = new ByteWriter(64);
+        w.u32(fields.size());
+        for (Map.Entry<String, Map<String, String>> f : fields.entrySet()) {
+            w.name(f.getKey()).u32(f.getValue().size());
+            for (Map.Entry<String, String> v : f.getValue().entrySet()) {
+                w.name(v.getKey()).name(v.getValue());
+            }
+        }
+        return w.toByteArray();
+    }
+
+}

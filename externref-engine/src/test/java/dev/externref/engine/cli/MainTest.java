@@ -1,0 +1,130 @@
+package dev.externref.engine.cli;
+
+import dev.externref.engine.format.ExternalKind;
+import dev.externref.engine.format.Import;
+import dev.externref.engine.format.WasmModule;
+import dev.externref.engine.testing.Node;
+import dev.externref.engine.testing.SharedFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+    private int run(byte[] stdin, String... args) {
+        return Main.run(args, new ByteArrayInputStream(stdin), stdout, new PrintStream(stderr, true, StandardCharsets.UTF_8));
+    }
+
+    private int run(String... args) {
+        return run(new byte[0], args);
+    }
+
+    private String err() {
+        return stderr.toString(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] fixture() throws Exception {
+        return Files.readAllBytes(SharedFiles.fixture("upstream-e2e.wasm"));
+    }
+
+    @Test
+    void helpAndVersionExitZero() {
+        assertThat(run("--help")).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Usage: externref", "--drop-fn MODULE::NAME");
+        stdout.reset();
+        assertThat(run("--version")).isZero();
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).startsWith("externref ");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneClearLine() {
+        assertThat(run()).isEqualTo(Main.USAGE_ERROR);
+        assertThat(err()).contains("no input module");
+        assertThat(run("--bogus", "x.wasm")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(run("--table", "t", "--no-table", "x.wasm")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(run("--drop-fn", "nomodule", "x.wasm")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(err()).contains("module::name");
+        assertThat(run("a.wasm", "b.wasm")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(run("-o")).isEqualTo(Main.USAGE_ERROR);
+        assertThat(err()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void processesFileToFileAndReports() throws Exception {
+        Path in = dir.resolve("in.wasm");
+        Files.write(in, fixture());
+        Path out = dir.resolve("out/processed.wasm");
+        assertThat(run("-v", "--drop-fn", "test::drop_ref", "-o", out.toString(), in.toString())).isZero();
+        WasmModule m = WasmModule.parse(Files.readAllBytes(out));
+        assertThat(m.imports()).extracting(Import::module).doesNotContain("externref");
+        assertThat(m.imports()).anyMatch(i -> i.module().equals("test") && i.name().equals("drop_ref"));
+        assertThat(m.exports()).anyMatch(e -> e.name().equals("externrefs") && e.kind() == ExternalKind.TABLE);
+        assertThat(err()).contains("import test.send_message (externref, i32, i32) -> externref", "guards removed: 2");
+        assertThat(Files.readAllBytes(in)).isEqualTo(fixture()); // input untouched
+        assertThat(Node.validate(Files.readAllBytes(out)).valid()).isTrue();
+    }
+
+    @Test
+    void stdinToStdoutAndNoTable() throws Exception {
+        assertThat(run(fixture(), "--no-table", "-")).isZero();
+        WasmModule m = WasmModule.parse(stdout.toByteArray());
+        assertThat(m.exports()).noneMatch(e -> e.kind() == ExternalKind.TABLE);
+        assertThat(m.tables()).hasSize(2);
+    }
+
+    @Test
+    void customTableName() throws Exception {
+        assertThat(run(fixture(), "--table", "refs", "-")).isZero();
+        assertThat(WasmModule.parse(stdout.toByteArray()).exports()).anyMatch(e -> e.name().equals("refs"));
+    }
+
+    @Test
+    void processedOutputIsNothingToDoTheSecondTime() throws Exception {
+        assertThat(run(fixture(), "-")).isZero();
+        byte[] once = stdout.toByteArray();
+        stdout.reset();
+        assertThat(run(once, "-v", "-")).isZero();
+        assertThat(stdout.toByteArray()).isEqualTo(once);
+        assertThat(err()).contains("nothing to do");
+    }
+
+    @Test
+    void malformedInputFailsWithOneLineAndLeavesOutputAlone() throws Exception {
+        Path in = dir.resolve("broken.wasm");
+        Files.write(in, Arrays.copyOf(fixture(), 100));
+        Path out = dir.resolve("out.wasm");
+        Files.writeString(out, "previous content");
+        assertThat(run("-o", out.toString(), in.toString())).isEqualTo(Main.PROCESSING_ERROR);
+        assertThat(err()).startsWith("externref: error: " + in + ": unexpected end").contains("byte offset");
+        assertThat(err().lines()).hasSize(1);
+        assertThat(Files.readString(out)).isEqualTo("previous content");
+        assertThat(Files.list(dir)).hasSize(2); // no temporary file left behind
+    }
+
+    @Test
+    void missingInputIsAProcessingError() {
+        assertThat(run(dir.resolve("absent.wasm").toString())).isEqualTo(Main.PROCESSING_ERROR);
+        assertThat(err()).contains("absent.wasm: no such file");
+    }
+
+    @Test
+    void tableNameCollisionIsAProcessingError() throws Exception {
+        assertThat(run(fixture(), "--table", "memory", "-")).isEqualTo(Main.PROCESSING_ERROR);
+        assertThat(err()).contains("already exports 'memory'");
+        assertThat(stdout.size()).isZero();
+    }
+}
