@@ -60,7 +60,9 @@ final class ModuleFinder {
         this.includes = compile(includes == null || includes.isEmpty() ? DEFAULT_INCLUDES : includes);
         this.excludes = compile(excludes == null ? List.of() : excludes);
         this.useDefaultExcludes = useDefaultExcludes;
-        this.prunedDirectories = prunedDirectories.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        // A pruned directory that holds the input directory itself would hide every module: ignored.
+        this.prunedDirectories = prunedDirectories.stream().map(p -> p.toAbsolutePath().normalize())
+                .filter(p -> !this.inputDirectory.startsWith(p)).toList();
     }
 
     private static List<PathPattern> compile(Collection<String> patterns) {

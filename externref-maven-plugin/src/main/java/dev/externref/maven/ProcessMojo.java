@@ -30,7 +30,7 @@ import java.util.Properties;
  * <p>Modules are the project's main and attached artifacts whose file ends in {@code .wasm},
  * and the files under {@code inputDirectory} that match {@code includes} and no
  * {@code excludes}. The scan never enters this plugin's output directories or its work
- * directory {@code ${project.build.directory}/externref-maven-plugin}; with
+ * directory ({@code externref-maven-plugin/} in the build directory); with
  * {@code useDefaultExcludes} (the default) it also skips {@code it/}, {@code local-repo/} and
  * {@code test-classes/} directly under {@code inputDirectory}, hidden directories, and nested
  * Maven projects (directories holding a {@code pom.xml}).

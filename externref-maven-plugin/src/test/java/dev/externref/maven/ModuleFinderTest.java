@@ -81,6 +81,14 @@ class ModuleFinderTest {
     }
 
     @Test
+    void aPrunedDirectoryHoldingTheInputDirectoryIsIgnored() throws IOException {
+        touch("wasm/a.wasm");
+        touch("wasm/sub/b.wasm");
+        ModuleFinder finder = new ModuleFinder(target.resolve("wasm"), null, null, true, List.of(target));
+        assertEquals(List.of("a.wasm", "sub/b.wasm"), find(finder, List.of()));
+    }
+
+    @Test
     void wasmArtifactsAreModulesAndFoundOnce(@TempDir Path elsewhere) throws IOException {
         Path inside = touch("hello.wasm");
         Path outside = elsewhere.resolve("lib.wasm");
