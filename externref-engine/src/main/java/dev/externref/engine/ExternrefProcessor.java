@@ -23,10 +23,12 @@ public final class ExternrefProcessor {
 
     private final String tableName;
     private final DropFunction dropFunction;
+    private final SlotAllocator slotAllocator;
 
     private ExternrefProcessor(Builder builder) {
         this.tableName = builder.tableName;
         this.dropFunction = builder.dropFunction;
+        this.slotAllocator = builder.slotAllocator;
     }
 
     public static Builder builder() {
@@ -43,6 +45,10 @@ public final class ExternrefProcessor {
         return dropFunction;
     }
 
+    public SlotAllocator slotAllocator() {
+        return slotAllocator;
+    }
+
     /**
      * Processes one module. A module without an {@code __externrefs} section is returned as it
      * is, with {@link ProcessingResult#changed()} false.
@@ -52,12 +58,13 @@ public final class ExternrefProcessor {
      */
     public ProcessingResult process(byte[] module) {
         Objects.requireNonNull(module, "module");
-        return new Transformer(tableName, dropFunction).process(module);
+        return new Transformer(tableName, dropFunction, slotAllocator).process(module);
     }
 
     public static final class Builder {
         private String tableName = DEFAULT_TABLE_NAME;
         private DropFunction dropFunction;
+        private SlotAllocator slotAllocator = SlotAllocator.AMORTIZED;
 
         private Builder() {
         }
@@ -71,6 +78,12 @@ public final class ExternrefProcessor {
         /** Call this host function with each reference just before its slot is released; null: none. */
         public Builder dropFunction(DropFunction hook) {
             this.dropFunction = hook;
+            return this;
+        }
+
+        /** The slot algorithm of the generated glue; {@link SlotAllocator#AMORTIZED} unless set. */
+        public Builder slotAllocator(SlotAllocator allocator) {
+            this.slotAllocator = Objects.requireNonNull(allocator, "allocator");
             return this;
         }
 

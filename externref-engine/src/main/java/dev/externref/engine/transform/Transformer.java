@@ -6,6 +6,7 @@ import dev.externref.engine.ProcessingException;
 import dev.externref.engine.ProcessingException.Kind;
 import dev.externref.engine.ProcessingReport;
 import dev.externref.engine.ProcessingResult;
+import dev.externref.engine.SlotAllocator;
 import dev.externref.engine.format.ByteWriter;
 import dev.externref.engine.format.Export;
 import dev.externref.engine.format.ExternalKind;
@@ -37,10 +38,12 @@ public final class Transformer {
 
     private final String tableName;
     private final DropFunction dropFunction;
+    private final SlotAllocator slotAllocator;
 
-    public Transformer(String tableName, DropFunction dropFunction) {
+    public Transformer(String tableName, DropFunction dropFunction, SlotAllocator slotAllocator) {
         this.tableName = tableName;
         this.dropFunction = dropFunction;
+        this.slotAllocator = slotAllocator;
     }
 
     public ProcessingResult process(byte[] bytes) {
@@ -172,16 +175,20 @@ public final class Transformer {
                         .u8(0).u32(hookType).toByteArray());
                 w.nameFunction(hookIndex, dropFunction.toString());
             }
+            SlotGlue glue = new SlotGlue(slotAllocator, table, m.globalCount());
+            for (byte[] global : glue.globals()) {
+                w.appendEntry(Section.GLOBAL, global);
+            }
             if (insertIndex >= 0) {
-                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.EXTERNREF), List.of(ValType.I32)), SlotGlue.insert(table));
+                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.EXTERNREF), List.of(ValType.I32)), glue.insert());
                 w.nameFunction(insertIndex, "externref::insert");
             }
             if (getIndex >= 0) {
-                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.I32), List.of(ValType.EXTERNREF)), SlotGlue.get(table));
+                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.I32), List.of(ValType.EXTERNREF)), glue.get());
                 w.nameFunction(getIndex, "externref::get");
             }
             if (dropIndex >= 0) {
-                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.I32), List.of()), SlotGlue.drop(table, hookIndex));
+                addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.I32), List.of()), glue.drop(hookIndex));
                 w.nameFunction(dropIndex, "externref::drop");
             }
             newTypes.keySet().forEach(t -> w.appendEntry(Section.TYPE, t.encode()));
