@@ -26,6 +26,7 @@ public final class InstructionReader {
     private long constant;
     private int[] labels = new int[8];
     private int labelCount;
+    private int blockType;
     private int depth;
     private boolean finished;
     private boolean usesDataIndex;
@@ -82,6 +83,16 @@ public final class InstructionReader {
     /** The value of i32.const / i64.const. */
     public long constant() {
         return constant;
+    }
+
+    /** {@code []} -> {@code []} as {@link #blockType()}. */
+    public static final int BLOCK_EMPTY = TypeReader.BLOCK_EMPTY;
+    /** {@code []} -> {@code [t]} as {@link #blockType()}. */
+    public static final int BLOCK_VALUE = TypeReader.BLOCK_VALUE;
+
+    /** Of block, loop, if, try and try_table: {@link #BLOCK_EMPTY}, {@link #BLOCK_VALUE}, or a type index. */
+    public int blockType() {
+        return blockType;
     }
 
     /** br_table's targets, the default last. */
@@ -146,7 +157,7 @@ public final class InstructionReader {
         switch (kind) {
             case NONE -> {
             }
-            case BLOCK -> TypeReader.blockType(r, refs);
+            case BLOCK -> blockType = TypeReader.blockType(r, refs);
             case LABEL, LOCAL -> index = r.u32();
             case BR_TABLE -> {
                 int n = r.count(1);
@@ -213,7 +224,7 @@ public final class InstructionReader {
             }
             case TAG -> index = TypeReader.index(r, refs, IndexSpace.TAG);
             case TRY_TABLE -> {
-                TypeReader.blockType(r, refs);
+                blockType = TypeReader.blockType(r, refs);
                 int n = r.count(2);
                 for (int i = 0; i < n; i++) {
                     int at = r.pos();

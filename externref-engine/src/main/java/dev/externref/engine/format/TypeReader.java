@@ -70,17 +70,25 @@ final class TypeReader {
         return idx;
     }
 
-    /** A block type: empty (0x40), a value type, or a type index (s33). */
-    static void blockType(ByteReader r, IndexRefs refs) {
+    /** {@link #blockType}'s result for {@code []} -> {@code []}. */
+    static final int BLOCK_EMPTY = -1;
+    /** {@link #blockType}'s result for {@code []} -> {@code [t]}. */
+    static final int BLOCK_VALUE = -2;
+
+    /**
+     * A block type: empty (0x40), a value type, or a type index (s33). Returns
+     * {@link #BLOCK_EMPTY}, {@link #BLOCK_VALUE} or the type index.
+     */
+    static int blockType(ByteReader r, IndexRefs refs) {
         int at = r.pos();
         int b = r.peek();
         if (b == 0x40) {
             r.u8();
-            return;
+            return BLOCK_EMPTY;
         }
         if (b >= 0x7B || ValType.isAbstractHeapType(b) || b == 0x63 || b == 0x64) {
             valType(r, refs);
-            return;
+            return BLOCK_VALUE;
         }
         long idx = r.signed(33);
         if (idx < 0) {
@@ -89,6 +97,7 @@ final class TypeReader {
         if (refs != null) {
             refs.add(IndexSpace.TYPE, true, (int) idx, at, r.pos());
         }
+        return (int) idx;
     }
 
     /** An index immediate (u32) in the given space, recorded for renumbering. */

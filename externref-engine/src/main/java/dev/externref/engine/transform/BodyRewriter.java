@@ -2,37 +2,42 @@ package dev.externref.engine.transform;
 
 import dev.externref.engine.ProcessingException;
 import dev.externref.engine.ProcessingException.Kind;
+import dev.externref.engine.analysis.FlowEdit;
+import dev.externref.engine.analysis.ReferenceFlow;
+import dev.externref.engine.analysis.Signatures;
 import dev.externref.engine.format.ByteWriter;
-import dev.externref.engine.format.FuncType;
 import dev.externref.engine.format.FunctionBody;
 import dev.externref.engine.format.InstructionReader;
 import dev.externref.engine.format.ValType;
 import dev.externref.engine.format.WasmModule;
 
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
 import static dev.externref.engine.format.Opcodes.CALL;
 import static dev.externref.engine.format.Opcodes.GLOBAL_SET;
-import static dev.externref.engine.format.Opcodes.LOCAL_GET;
-import static dev.externref.engine.format.Opcodes.LOCAL_SET;
-import static dev.externref.engine.format.Opcodes.LOCAL_TEE;
 import static dev.externref.engine.format.Opcodes.RETURN_CALL;
 
 /**
  * Rewrites one function body for the transform, in the input's index space (the writer
- * renumbers functions afterwards): removes guard calls, checks where they stand, retypes the
- * locals that receive references, and moves reassigned reference parameters of described
- * exports to fresh i32 locals.
+ * renumbers functions afterwards). A quick scan finds the functions that handle references:
+ * described exports and callers of the surrogates or of described imports. Only those pay for
+ * the {@link ReferenceFlow} analysis, which decides every local's and spill slot's kind and
+ * where the guard calls go.
+ *
+ * <p>Guard placement is a hint: where the analysis proves the rewrite sound, a guard anywhere
+ * is fine. Where it does not, a guard out of place (the mark of an optimizer run before the
+ * processor) is named in the error with the fix.
  */
-final class BodyRewriter {
-    /** Locals this processor will expand to retype; V8 and wasmparser refuse more than 50,000. */
-    private static final int MAX_LOCALS = 50_000;
+final class BodyRewriter implements Signatures {
+    private static final BitSet NONE = new BitSet();
+    private static final BitSet INSERT = BitSet.valueOf(new long[] {0b01});  // (ref) -> i32
+    private static final BitSet GET = BitSet.valueOf(new long[] {0b10});     // (i32) -> ref
 
     /**
      * @param body            the new body (locals and code), or null when unchanged
      * @param redirectedCalls calls of externref.insert/get/drop
+     * @param retypedLocals   whether references now live in externref locals
      */
     record Result(byte[] body, int redirectedCalls, int removedGuards, boolean retypedLocals) {
     }
@@ -49,151 +54,121 @@ final class BodyRewriter {
         this.refPositions = refPositions;
     }
 
-    /** Whether a call of this function leaves a reference on the stack after processing. */
-    private boolean returnsReference(int function) {
+    @Override
+    public BitSet referencePositions(int function) {
+        if (function == surrogates.insertFunction) {
+            return INSERT;
+        }
         if (function == surrogates.getFunction) {
-            return true;
+            return GET;
         }
         BitSet refs = function >= 0 && function < refPositions.length ? refPositions[function] : null;
-        if (refs == null) {
-            return false;
-        }
-        FuncType t = m.funcType(m.functionTypeIndex(function));
-        return refs.nextSetBit(t.params().size()) >= 0;
+        return refs == null ? NONE : refs;
+    }
+
+    @Override
+    public boolean isRemovedMarker(int function) {
+        return function == surrogates.guardFunction;
     }
 
     Result rewrite(int definedIndex) {
         int function = m.importedFunctionCount() + definedIndex;
-        FuncType type = m.funcType(m.functionTypeIndex(function));
-        int params = type == null ? 0 : type.params().size();
-        BitSet refParams = refPositions[function] == null ? new BitSet() : refPositions[function].get(0, params);
-        boolean describedExport = refPositions[function] != null;
-
         FunctionBody body = m.locals(definedIndex);
-        InstructionReader in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
-        List<int[]> edits = new ArrayList<>(); // {start, end, replacement local or -1 to remove}
-        BitSet refLocals = new BitSet();
-        BitSet reassigned = new BitSet();
-        int firstReferenceCall = -1;
+        boolean handlesReferences = refPositions[function] != null;
         int redirected = 0;
         int guards = 0;
-        boolean guarded = false;
-        boolean pendingReference = false;
-        int pendingCallStart = -1;
+        int misplacedGuard = -1;
         int prevOp = -1;
         int count = 0;
+        InstructionReader in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
         while (in.hasNext()) {
             int op = in.next();
             if (op == CALL || op == RETURN_CALL) {
                 int callee = in.index();
                 if (callee == surrogates.guardFunction) {
-                    boolean atEntry = count == 0 || (prevOp == GLOBAL_SET && in.depth() == 0);
-                    if (!atEntry || op == RETURN_CALL) {
-                        throw new ProcessingException(Kind.MISPLACED_GUARD, names.of(function), in.start(),
-                                names.of(function) + ": call to externref.guard at byte offset " + in.start()
-                                        + " is not at the start of the function. The module was transformed after compilation"
-                                        + " (typically wasm-opt or another optimizer inlined an import wrapper); run the externref"
-                                        + " processor on the compiler's output, before wasm-opt or other optimizers.");
-                    }
-                    edits.add(new int[] {in.start(), in.end(), -1});
                     guards++;
-                    guarded = true;
+                    handlesReferences = true;
+                    boolean atEntry = op == CALL && (count == 0 || (prevOp == GLOBAL_SET && in.depth() == 0));
+                    if (!atEntry && misplacedGuard < 0) {
+                        misplacedGuard = in.start();
+                    }
                 } else if (callee == surrogates.insertFunction || callee == surrogates.getFunction
                         || callee == surrogates.dropFunction) {
                     redirected++;
-                }
-                pendingReference = op == CALL && returnsReference(callee);
-                pendingCallStart = in.start();
-            } else {
-                if ((op == LOCAL_SET || op == LOCAL_TEE) && pendingReference) {
-                    int local = in.index();
-                    if (local < params) {
-                        throw new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, names.of(function), in.start(),
-                                names.of(function) + ": a reference is stored into parameter " + local + " at byte offset "
-                                        + in.start() + "; only locals can be retyped to externref");
-                    }
-                    refLocals.set(local);
-                    if (firstReferenceCall < 0) {
-                        firstReferenceCall = pendingCallStart;
-                    }
-                }
-                pendingReference = false;
-                if (describedExport && (op == LOCAL_SET || op == LOCAL_TEE || op == LOCAL_GET)) {
-                    int local = in.index();
-                    if (local >= 0 && local < params && refParams.get(local)) {
-                        if (op != LOCAL_GET) {
-                            reassigned.set(local);
-                        }
-                        if (reassigned.get(local)) {
-                            edits.add(new int[] {in.start(), in.end(), local});
-                        }
-                    }
+                    handlesReferences |= callee != surrogates.dropFunction;
+                } else if (!referencePositions(callee).isEmpty()) {
+                    handlesReferences = true;
                 }
             }
             prevOp = op;
             count++;
         }
         in.finish();
-        if (!refLocals.isEmpty() && !guarded && !describedExport) {
-            throw new ProcessingException(Kind.UNEXPECTED_REFERENCE_CALL, names.of(function), firstReferenceCall,
-                    names.of(function) + ": unexpected call to an externref-returning function at byte offset " + firstReferenceCall
-                            + ": its result is stored in a local of a function that is neither a guarded import wrapper nor a"
-                            + " described export. The module was probably transformed after compilation (e.g. wasm-opt inlined"
-                            + " an import wrapper); run the externref processor before wasm-opt or other optimizers.");
+        if (!handlesReferences) {
+            return new Result(null, redirected, 0, false);
         }
-        if (edits.isEmpty() && refLocals.isEmpty()) {
+        ReferenceFlow.Result flow;
+        try {
+            BitSet own = refPositions[function] == null ? NONE : refPositions[function];
+            flow = ReferenceFlow.analyze(m, function, names.of(function), own, this);
+        } catch (ProcessingException e) {
+            throw explain(e, function, guards, misplacedGuard);
+        }
+        if (flow.edits().isEmpty() && flow.newLocals().isEmpty()) {
             return new Result(null, redirected, guards, false);
         }
-        return new Result(encode(function, params, body, edits, refLocals, reassigned), redirected, guards, !refLocals.isEmpty());
+        boolean retyped = flow.newLocals().contains(ValType.EXTERNREF);
+        return new Result(encode(body, flow), redirected, guards, retyped);
     }
 
-    private byte[] encode(int function, int params, FunctionBody body, List<int[]> edits, BitSet refLocals, BitSet reassigned) {
-        long declared = body.localCount();
-        if (declared + reassigned.cardinality() > MAX_LOCALS) {
-            throw new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, names.of(function), body.start(),
-                    names.of(function) + " declares " + declared + " locals; at most " + MAX_LOCALS + " can be retyped");
+    /** The analysis failed: say what probably caused it when the module shows the signs. */
+    private ProcessingException explain(ProcessingException e, int function, int guards, int misplacedGuard) {
+        String fix = " The module was probably transformed after compilation (typically wasm-opt or another optimizer"
+                + " inlined an import wrapper); run the externref processor on the compiler's output, before wasm-opt"
+                + " or other optimizers.";
+        if (misplacedGuard >= 0) {
+            return new ProcessingException(Kind.MISPLACED_GUARD, e.function(), e.offset(), e.getMessage()
+                    + ". The call to externref.guard at byte offset " + misplacedGuard + " is not at the start of the function."
+                    + fix);
         }
-        List<ValType> locals = new ArrayList<>((int) declared + reassigned.cardinality());
-        for (FunctionBody.LocalRun run : body.locals()) {
-            for (int i = 0; i < run.count(); i++) {
-                locals.add(run.type());
-            }
+        if (guards == 0 && refPositions[function] == null) {
+            return new ProcessingException(Kind.UNEXPECTED_REFERENCE_CALL, e.function(), e.offset(), e.getMessage()
+                    + ". This is an unexpected call to an externref-returning function outside an import wrapper or a"
+                    + " described export." + fix);
         }
-        for (int l = refLocals.nextSetBit(0); l >= 0; l = refLocals.nextSetBit(l + 1)) {
-            if (l - params >= locals.size()) {
-                throw new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, names.of(function), body.start(),
-                        names.of(function) + ": local " + l + " does not exist");
-            }
-            locals.set(l - params, ValType.EXTERNREF);
-        }
-        int[] replacement = new int[params];
-        for (int p = reassigned.nextSetBit(0); p >= 0; p = reassigned.nextSetBit(p + 1)) {
-            replacement[p] = params + locals.size();
-            locals.add(ValType.I32);
-        }
+        return e;
+    }
 
-        ByteWriter w = new ByteWriter(body.end() - body.start() + 16);
-        List<int[]> runs = new ArrayList<>();
-        for (int i = 0; i < locals.size(); i++) {
-            if (i > 0 && locals.get(i).equals(locals.get(i - 1))) {
-                runs.get(runs.size() - 1)[1]++;
-            } else {
-                runs.add(new int[] {i, 1});
-            }
-        }
-        w.u32(runs.size());
-        for (int[] run : runs) {
-            w.u32(run[1]);
-            locals.get(run[0]).writeTo(w);
-        }
+    private byte[] encode(FunctionBody body, ReferenceFlow.Result flow) {
         byte[] src = m.bytes();
-        int cur = body.codeStart();
-        for (int[] e : edits) {
-            w.bytes(src, cur, e[0] - cur);
-            if (e[2] >= 0) {
-                w.u8(src[e[0]] & 0xFF).u32(replacement[e[2]]); // same local.get/set/tee, the new local
+        ByteWriter w = new ByteWriter(body.end() - body.start() + 32);
+        List<FunctionBody.LocalRun> runs = body.locals();
+        List<ValType> added = flow.newLocals();
+        int addedRuns = 0;
+        for (int i = 0; i < added.size(); i++) {
+            if (i == 0 || !added.get(i).equals(added.get(i - 1))) {
+                addedRuns++;
             }
-            cur = e[1];
+        }
+        w.u32(runs.size() + addedRuns);
+        for (FunctionBody.LocalRun run : runs) {
+            w.u32(Integer.toUnsignedLong(run.count()));
+            run.type().writeTo(w);
+        }
+        for (int i = 0; i < added.size(); ) {
+            int j = i;
+            while (j < added.size() && added.get(j).equals(added.get(i))) {
+                j++;
+            }
+            w.u32(j - i);
+            added.get(i).writeTo(w);
+            i = j;
+        }
+        int cur = body.codeStart();
+        for (FlowEdit e : flow.edits()) {
+            w.bytes(src, cur, e.start() - cur);
+            w.bytes(e.replacement());
+            cur = e.end();
         }
         w.bytes(src, cur, body.end() - cur);
         return w.toByteArray();
