@@ -36,6 +36,15 @@ public final class InstructionReader {
         this.refs = refs;
     }
 
+    /** Starts over on another range, keeping the buffers (one reader serves a whole code section). */
+    void reset(int start, int end) {
+        r.pos(start);
+        r.limit(end);
+        depth = 0;
+        finished = false;
+        usesDataIndex = false;
+    }
+
     /** A reader over {@code [start, end)} of a module's bytes, for analysis (no renumbering info). */
     public static InstructionReader over(byte[] module, int start, int end) {
         return new InstructionReader(module, start, end, null);

@@ -39,7 +39,23 @@ public final class ModuleWriter {
     private final TreeMap<Integer, String> addedFunctionNames = new TreeMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final IndexRefs refs = new IndexRefs();
+    private final ByteReader bodyReader;
+    private final InstructionReader codeReader;
+    private final boolean dataCountRequired;
+    private BodyHook bodyHook;
     private ByteWriter out;
+
+    /**
+     * Rewrites function bodies while they are written, in the same pass: after a body is
+     * decoded, the hook is asked whether it wants it (by the functions it references); if so,
+     * its replacement (input index space; null: keep the body) is written instead.
+     */
+    public interface BodyHook {
+        /** Whether this body needs {@link #rewrite}; {@code calls} holds the function indices it references. */
+        boolean wants(int definedIndex, int[] functions, int count);
+
+        byte[] rewrite(int definedIndex);
+    }
 
     public ModuleWriter(WasmModule module, IndexRemap remap) {
         this.module = module;
@@ -50,6 +66,15 @@ public final class ModuleWriter {
             id &= !remap.changes(s);
         }
         this.identity = id;
+        this.bodyReader = new ByteReader(in, 0, 0);
+        this.codeReader = new InstructionReader(in, 0, 0, refs);
+        this.dataCountRequired = module.section(Section.DATA_COUNT) == null && module.dataCount() > 0;
+    }
+
+    /** Sets the hook that may rewrite bodies during the code section's pass. */
+    public ModuleWriter bodyHook(BodyHook hook) {
+        this.bodyHook = hook;
+        return this;
     }
 
     /** Writes the module with only the remap applied. */
@@ -250,31 +275,71 @@ public final class ModuleWriter {
         int entryStart = s.entryStart(i);
         int bodyStart = module.bodyStart(i);
         int bodyEnd = module.bodyEnd(i);
+        decodeBody(in, bodyStart, bodyEnd, i);
+        if (bodyHook != null && hookWants(i)) {
+            byte[] replacement = bodyHook.rewrite(i);
+            if (replacement != null) {
+                int sizeAt = out.reserve(ByteWriter.uSize(replacement.length));
+                int start = out.size();
+                writeBody(replacement, 0, replacement.length, i);
+                out.patch(sizeAt, start - sizeAt, out.size() - start);
+                return;
+            }
+        }
         int sizeWidth = bodyStart - entryStart;
         int sizeAt = out.reserve(sizeWidth);
         int start = out.size();
-        writeBody(in, bodyStart, bodyEnd, i);
+        emitRemapped(in, bodyStart, bodyEnd);
         out.patch(sizeAt, sizeWidth, out.size() - start);
+    }
+
+    private int[] calls = new int[16];
+
+    private boolean hookWants(int definedIndex) {
+        int n = 0;
+        for (int k = 0; k < refs.size; k++) {
+            if (refs.space[k] == 0) { // IndexSpace.FUNCTION
+                if (n == calls.length) {
+                    calls = java.util.Arrays.copyOf(calls, n * 2);
+                }
+                calls[n++] = refs.value[k];
+            }
+        }
+        return bodyHook.wants(definedIndex, calls, n);
     }
 
     /** Decodes a whole body (so malformed code is caught even where nothing changes) and writes it renumbered. */
     private void writeBody(byte[] src, int from, int to, int definedIndex) {
+        decodeBody(src, from, to, definedIndex);
+        emitRemapped(src, from, to);
+    }
+
+    /** Decodes a body completely, recording its index references. */
+    private void decodeBody(byte[] src, int from, int to, int definedIndex) {
         refs.clear();
         try {
-            FunctionBody body = FunctionBody.readLocals(src, from, to, refs);
-            InstructionReader code = new InstructionReader(src, body.codeStart(), to, refs);
+            InstructionReader code;
+            if (src == in) {
+                bodyReader.pos(from);
+                bodyReader.limit(to);
+                int codeStart = FunctionBody.skipLocals(bodyReader, refs);
+                code = codeReader;
+                code.reset(codeStart, to);
+            } else {
+                ByteReader r = new ByteReader(src, from, to);
+                code = new InstructionReader(src, FunctionBody.skipLocals(r, refs), to, refs);
+            }
             while (code.hasNext()) {
                 code.next();
             }
             code.finish();
-            if (code.usesDataIndex() && module.section(Section.DATA_COUNT) == null && module.dataCount() > 0) {
+            if (code.usesDataIndex() && dataCountRequired) {
                 throw new MalformedModuleException("data count section required", code.start());
             }
         } catch (MalformedModuleException e) {
             throw new MalformedModuleException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "")
                     + " in function " + (module.importedFunctionCount() + definedIndex), e.offset());
         }
-        emitRemapped(src, from, to);
     }
 
     /** Copies {@code [from, to)} of {@code src}, substituting every recorded index that the remap changes. */

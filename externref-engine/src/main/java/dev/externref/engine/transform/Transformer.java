@@ -146,22 +146,48 @@ public final class Transformer {
                 }
             }
 
-            // Function bodies: guards, retyped locals, reassigned reference parameters.
+            // Function bodies, rewritten in the writer's single pass over the code section: only
+            // described exports and functions that call the surrogates or described functions.
             BodyRewriter rewriter = new BodyRewriter(m, names, surrogates, refPositions);
-            int redirected = 0;
-            int guards = 0;
-            List<String> retyped = new ArrayList<>();
-            for (int i = 0; i < defined; i++) {
-                BodyRewriter.Result r = rewriter.rewrite(i);
-                redirected += r.redirectedCalls();
-                guards += r.removedGuards();
-                if (r.retypedLocals()) {
-                    retyped.add(names.of(m.importedFunctionCount() + i));
-                }
-                if (r.body() != null) {
-                    w.replaceEntry(Section.CODE, i, r.body());
+            BitSet triggers = new BitSet();
+            for (int f : new int[] {surrogates.insertFunction, surrogates.getFunction, surrogates.dropFunction,
+                    surrogates.guardFunction}) {
+                if (f >= 0) {
+                    triggers.set(f);
                 }
             }
+            for (int f = 0; f < refPositions.length; f++) {
+                if (refPositions[f] != null) {
+                    triggers.set(f);
+                }
+            }
+            int[] totals = new int[2]; // redirected calls, removed guards
+            List<String> retyped = new ArrayList<>();
+            w.bodyHook(new ModuleWriter.BodyHook() {
+                @Override
+                public boolean wants(int definedIndex, int[] functions, int count) {
+                    if (refPositions[m.importedFunctionCount() + definedIndex] != null) {
+                        return true;
+                    }
+                    for (int k = 0; k < count; k++) {
+                        if (functions[k] >= 0 && triggers.get(functions[k])) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+
+                @Override
+                public byte[] rewrite(int definedIndex) {
+                    BodyRewriter.Result r = rewriter.rewrite(definedIndex);
+                    totals[0] += r.redirectedCalls();
+                    totals[1] += r.removedGuards();
+                    if (r.retypedLocals()) {
+                        retyped.add(names.of(m.importedFunctionCount() + definedIndex));
+                    }
+                    return r.body();
+                }
+            });
 
             // The reference table, its export, the drop hook, and the glue functions.
             int table = m.tables().size();
@@ -207,7 +233,7 @@ public final class Transformer {
                 }
             }
             byte[] out = w.toBytes();
-            ProcessingReport report = new ProcessingReport(importReport, exportReport, redirected, guards, retyped,
+            ProcessingReport report = new ProcessingReport(importReport, exportReport, totals[0], totals[1], retyped,
                     tableName, dropFunction);
             return new ProcessingResult(out, true, report);
         }
