@@ -1,5 +1,7 @@
 package dev.externref.maven;
 
+import dev.externref.engine.io.AtomicFiles;
+
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;

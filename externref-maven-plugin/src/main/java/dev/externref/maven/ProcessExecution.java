@@ -1,5 +1,7 @@
 package dev.externref.maven;
 
+import dev.externref.engine.io.AtomicFiles;
+
 import dev.externref.engine.MalformedModuleException;
 import dev.externref.engine.ProcessingException;
 import dev.externref.engine.ProcessingResult;

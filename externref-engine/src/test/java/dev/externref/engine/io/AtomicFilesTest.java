@@ -1,4 +1,4 @@
-package dev.externref.maven;
+package dev.externref.engine.io;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
