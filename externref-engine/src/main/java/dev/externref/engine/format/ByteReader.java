@@ -55,8 +55,9 @@ public final class ByteReader {
         return new MalformedModuleException(message, at);
     }
 
+    /** Reading past the end of the window: the spec's "unexpected end of section or function". */
     private MalformedModuleException eof() {
-        return new MalformedModuleException("unexpected end", pos);
+        return new MalformedModuleException("unexpected end of section or function", pos);
     }
 
     public int u8() {
@@ -203,7 +204,8 @@ public final class ByteReader {
         int at = pos;
         long n = u32AsLong();
         if (n * minBytesEach > limit - pos) {
-            throw error("length out of bounds: " + n + " items cannot fit in the " + (limit - pos) + " bytes left", at);
+            // Worded as the spec's decoder, which would read items until it ran out of bytes.
+            throw error("unexpected end of section or function: " + n + " items cannot fit in the " + (limit - pos) + " bytes left", at);
         }
         return (int) n;
     }

@@ -138,12 +138,12 @@ public final class InstructionReader {
             long sub = r.u32AsLong();
             byte[] table = Opcodes.table(op);
             if (sub >= table.length || table[(int) sub] == UNKNOWN) {
-                throw r.error("illegal opcode 0x" + Integer.toHexString(op) + " " + sub, start);
+                throw r.error("illegal opcode " + String.format("%02x %02x", op, sub), start);
             }
             kind = table[(int) sub];
             op = Opcodes.prefixed(op, (int) sub);
         } else if (kind == UNKNOWN) {
-            throw r.error("illegal opcode 0x" + Integer.toHexString(op), start);
+            throw r.error("illegal opcode " + String.format("%02x", op), start);
         }
         opcode = op;
         immediates(kind);

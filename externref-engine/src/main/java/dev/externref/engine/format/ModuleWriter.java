@@ -21,6 +21,9 @@ import java.util.TreeMap;
  * <p>Edits address entries of vector sections by their position in the input. Replacement
  * entries are written in the input's index space and are renumbered like the originals;
  * appended entries are written as given, in the output's index space.
+ *
+ * <p>Table 0 and memory 0 must keep their index: the binary format also refers to them
+ * implicitly, and such references cannot be renumbered in place.
  */
 public final class ModuleWriter {
     private static final int[] ORDER = {Section.TYPE, Section.IMPORT, Section.FUNCTION, Section.TABLE, Section.MEMORY,
@@ -66,6 +69,15 @@ public final class ModuleWriter {
             id &= !remap.changes(s);
         }
         this.identity = id;
+        // Table 0 and memory 0 are also referred to without an index (active element segments
+        // with flags 0 and 4, data segments with flags 0, memory instructions without a memory
+        // index), where the writer has nothing to rewrite: moving them would be silently wrong.
+        if (!module.tables().isEmpty() && remap.changes(IndexSpace.TABLE) && remap.map(IndexSpace.TABLE, 0) != 0) {
+            throw new IllegalArgumentException("table 0 cannot be renumbered: it is also referred to implicitly");
+        }
+        if (module.memoryCount() > 0 && remap.changes(IndexSpace.MEMORY) && remap.map(IndexSpace.MEMORY, 0) != 0) {
+            throw new IllegalArgumentException("memory 0 cannot be renumbered: it is also referred to implicitly");
+        }
         this.bodyReader = new ByteReader(in, 0, 0);
         this.codeReader = new InstructionReader(in, 0, 0, refs);
         this.dataCountRequired = module.section(Section.DATA_COUNT) == null && module.dataCount() > 0;

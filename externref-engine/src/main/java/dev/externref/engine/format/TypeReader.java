@@ -86,7 +86,9 @@ final class TypeReader {
             r.u8();
             return BLOCK_EMPTY;
         }
-        if (b >= 0x7B || ValType.isAbstractHeapType(b) || b == 0x63 || b == 0x64) {
+        // Value types are single bytes below 0x80; a type index of 64 or more starts with a
+        // continuation byte (0x80 and up) and must not be taken for one.
+        if ((b >= 0x7B && b <= 0x7F) || ValType.isAbstractHeapType(b) || b == 0x63 || b == 0x64) {
             valType(r, refs);
             return BLOCK_VALUE;
         }

@@ -236,7 +236,7 @@ public final class WasmModule {
             long size = r.u32AsLong();
             int contentStart = r.pos();
             if (size > r.remaining()) {
-                throw r.error("unexpected end: " + Section.name(id) + " section of " + size + " bytes, only " + r.remaining() + " left", sizeAt);
+                throw r.error("length out of bounds: " + Section.name(id) + " section of " + size + " bytes, only " + r.remaining() + " left", sizeAt);
             }
             int end = contentStart + (int) size;
             ByteReader c = new ByteReader(bytes, contentStart, end);
@@ -256,12 +256,12 @@ public final class WasmModule {
                 s = new Section(id, start, contentStart, end, null, contentStart);
                 switch (id) {
                     case Section.TYPE -> vector(c, s, 1, this::typeEntry);
-                    case Section.IMPORT -> vector(c, s, 4, this::importEntry);
+                    case Section.IMPORT -> vector(c, s, 3, this::importEntry); // 3: the kind is checked before its payload
                     case Section.FUNCTION -> {
                         functionSectionCount = vector(c, s, 1, this::functionEntry);
                     }
                     case Section.TABLE -> vector(c, s, 2, this::tableEntry);
-                    case Section.MEMORY -> vector(c, s, 2, (rr, refs) -> { limits(rr, true); memoryCount++; });
+                    case Section.MEMORY -> vector(c, s, 1, (rr, refs) -> { limits(rr, true); memoryCount++; }); // 1: flags first
                     case Section.TAG -> vector(c, s, 2, this::tagEntry);
                     case Section.GLOBAL -> vector(c, s, 3, this::globalEntry);
                     case Section.EXPORT -> vector(c, s, 3, this::exportEntry);
@@ -618,7 +618,12 @@ public final class WasmModule {
         if (flags != 1) {
             constExpr(r, refs);
         }
-        r.skip(r.byteLength());
+        int lenAt = r.pos();
+        long len = r.u32AsLong();
+        if (len > r.remaining()) { // the spec reads the bytes one by one: it runs out, no length check
+            throw r.error("unexpected end of section or function: data segment of " + len + " bytes, " + r.remaining() + " left", lenAt);
+        }
+        r.skip((int) len);
     }
 
     /** A constant expression: instructions up to and including its {@code end}. */
