@@ -251,7 +251,11 @@ class OutputTest {
         for (int i = 0; i < all.length; i++) {
             names.put(i, all[i]);
         }
-        return Modules.withCustomSection(wasm, "name", Modules.functionNames(names));
+        Map<Integer, Map<Integer, String>> locals = Map.of(
+                7, Map.of(0, "slot"),
+                9, Map.of(0, "ref", 1, "slot", 2, "n"),
+                15, Map.of(0, "ref", 1, "slot", 2, "n"));
+        return Modules.withCustomSection(wasm, "name", Modules.names(names, locals));
     }
 
     @Test
@@ -308,6 +312,37 @@ class OutputTest {
         for (String export : List.of("length_of", "make", "dispatch", "length_indirect", "put_ref_func", "put_global", "reset")) {
             assertEquals("FUNCTION " + names.indexOf(export), exports(m).get(export), export);
         }
+        assertEquals("slot", m.nameSection().nameOfLocal(names.indexOf("len"), 0), "local names follow their functions");
+        assertEquals("n", m.nameSection().nameOfLocal(names.indexOf("length_of"), 2));
+        assertEquals("ref", m.nameSection().nameOfLocal(names.indexOf("length_indirect"), 0));
+    }
+
+    @Test
+    void anImportedTableCountsBeforeTheNewTable() {
+        byte[] input = Records.of().export("keep", 2, 0).appendTo(Modules.wat("""
+                (module
+                  (import "host" "table" (table $t 2 funcref))
+                  (import "externref" "insert" (func $insert (param i32) (result i32)))
+                  (table $own 1 funcref)
+                  (func (export "keep") (param i32) (result i32) local.get 0 call $insert))
+                """));
+        WasmModule m = Parser.parse(outputs.process(input, "imported table").output());
+        assertEquals("TABLE 2", exports(m).get("externrefs"), "imported table 0, own table 1, new table 2");
+        assertEquals(ValType.ExternRef, m.tableSection().getTable(1).elementType(), "the second defined table");
+    }
+
+    @Test
+    void anExportOfADescribedImportGetsTheImportsNewType() {
+        byte[] input = Records.of().importFn("host", "len", 2, 0).export("len_again", 2, 0).appendTo(Modules.wat("""
+                (module
+                  (import "externref" "guard" (func $guard))
+                  (import "host" "len" (func $len (param i32) (result i32)))
+                  (export "len_again" (func $len)))
+                """));
+        ProcessingResult r = outputs.process(input, "re-export");
+        WasmModule m = Parser.parse(r.output());
+        assertEquals("FUNCTION 0", exports(m).get("len_again"));
+        assertEquals(List.of(ValType.ExternRef), functionType(m, 0).params());
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.externref.engine.ExternrefProcessor;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.transform.testkit.Demo;
 import dev.externref.engine.transform.testkit.ValidatedOutputs;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -118,6 +119,38 @@ class ReassignedParameterTest {
         StringBuilder other = new StringBuilder("xy");
         assertEquals(2002, host.call("f", 2, host.refs.ref(other)), "a second call reuses the freed slot");
         assertEquals(List.of(word, other), host.drops);
+    }
+
+    @Test
+    void twoReassignedReferenceParametersGetTwoSlotLocals() {
+        String two = """
+                  (func (export "two") (param i32 i32) (result i32) (local $n i32)
+                    local.get 0
+                    call $insert
+                    local.tee 0
+                    call $len
+                    local.get 1
+                    call $insert
+                    local.tee 1
+                    call $len
+                    i32.const 100
+                    i32.mul
+                    i32.add
+                    local.set $n
+                    local.get 1
+                    call $drop
+                    local.get 0
+                    call $drop
+                    local.get $n)
+                """;
+        byte[] input = Demo.module(two, Demo.records().export("two", 3, 0, 1));
+        ProcessingResult r = outputs.process(ExternrefProcessor.builder().dropFunction(Demo.HOOK).build(), input, "two");
+        Demo.Host host = new Demo.Host(r.output());
+        StringBuilder first = new StringBuilder("ab");
+        StringBuilder second = new StringBuilder("cde");
+        assertEquals(302, host.call("two", host.refs.ref(first), host.refs.ref(second)));
+        assertEquals(List.of(second, first), host.drops);
+        assertEquals(List.of(), host.refs.live(host.table()));
     }
 
     private static int exportIndex(com.dylibso.chicory.wasm.WasmModule m, String name) {

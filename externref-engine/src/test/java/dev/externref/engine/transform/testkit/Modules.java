@@ -39,6 +39,36 @@ public final class Modules {
 
     /** A {@code name} section payload with only the function-names subsection. */
     public static byte[] functionNames(Map<Integer, String> names) {
+        return names(names, Map.of());
+    }
+
+    /**
+     * A {@code name} section payload: function names (subsection 1) and, when given, local
+     * names (subsection 2, function index to local index to name).
+     */
+    public static byte[] names(Map<Integer, String> functions, Map<Integer, Map<Integer, String>> locals) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        subsection(out, 1, nameMap(functions));
+        if (!locals.isEmpty()) {
+            ByteArrayOutputStream sub = new ByteArrayOutputStream();
+            TreeMap<Integer, Map<Integer, String>> sorted = new TreeMap<>(locals);
+            sub.writeBytes(leb(sorted.size()));
+            sorted.forEach((function, map) -> {
+                sub.writeBytes(leb(function));
+                sub.writeBytes(nameMap(map));
+            });
+            subsection(out, 2, sub.toByteArray());
+        }
+        return out.toByteArray();
+    }
+
+    private static void subsection(ByteArrayOutputStream out, int id, byte[] content) {
+        out.write(id);
+        out.writeBytes(leb(content.length));
+        out.writeBytes(content);
+    }
+
+    private static byte[] nameMap(Map<Integer, String> names) {
         ByteArrayOutputStream sub = new ByteArrayOutputStream();
         TreeMap<Integer, String> sorted = new TreeMap<>(names);
         sub.writeBytes(leb(sorted.size()));
@@ -48,11 +78,7 @@ public final class Modules {
             sub.writeBytes(leb(b.length));
             sub.writeBytes(b);
         });
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(1);
-        out.writeBytes(leb(sub.size()));
-        out.writeBytes(sub.toByteArray());
-        return out.toByteArray();
+        return sub.toByteArray();
     }
 
     /** Unsigned LEB128. */
