@@ -19,6 +19,8 @@ import dev.externref.engine.transform.testkit.Records;
 import dev.externref.engine.transform.testkit.ValidatedOutputs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +109,24 @@ class OutputTest {
             byte[] b = ExternrefProcessor.builder().dropFunction(new DropFunction("hooks", "drop")).build().process(input.clone()).output();
             assertArrayEquals(a, b);
         }
+    }
+
+    // ---- surrogate imports anywhere among the real ones
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0123456", "6543210", "1356024", "0241356", "3102465", "5630142"})
+    void surrogateImportsInAnyOrderAreReplaced(String order) {
+        List<String> lines = Demo.IMPORTS.lines().toList();
+        StringBuilder imports = new StringBuilder();
+        for (char c : order.toCharArray()) {
+            imports.append(lines.get(c - '0')).append('\n');
+        }
+        byte[] input = Demo.records().appendTo(Modules.wat("(module\n" + imports + Demo.WRAPPERS + ")"));
+        Demo.Host host = new Demo.Host(outputs.process(WITH_HOOK, input, "order " + order).output());
+        assertEquals(4, host.call("length_of", host.refs.ref("four")));
+        assertEquals("xx", host.refs.deref(host.call("make", 2)).toString());
+        assertEquals(2, host.drops.size());
+        assertEquals(List.of(), host.failures);
     }
 
     // ---- the table option
