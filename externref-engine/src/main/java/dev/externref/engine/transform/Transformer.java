@@ -73,6 +73,8 @@ public final class Transformer {
         final List<FunctionRecord> records;
         /** Per function (old index): the reference positions of its (new) type, or null. */
         final BitSet[] refPositions;
+        /** Per function (old index): the positions its first record marks, even none; null if no record. */
+        final BitSet[] declared;
         final List<String> importReport = new ArrayList<>();
         final List<String> exportReport = new ArrayList<>();
 
@@ -83,6 +85,7 @@ public final class Transformer {
             this.names = new FunctionNames(m);
             this.surrogates = Surrogates.find(m);
             this.refPositions = new BitSet[m.functionCount()];
+            this.declared = new BitSet[m.functionCount()];
         }
 
         ProcessingResult execute() {
@@ -308,7 +311,7 @@ public final class Transformer {
                                         + v + " (only i32 surrogates can become externref)");
                     }
                 }
-                BitSet earlier = refPositions[function];
+                BitSet earlier = declared[function];
                 if (earlier != null && !earlier.equals(r.refs())) {
                     throw new ProcessingException(Kind.CONFLICTING_RECORDS, r.name(), r.offset(),
                             "function " + names.of(function) + " is described twice with different references: "
@@ -317,6 +320,9 @@ public final class Transformer {
                 if (surrogates.isSurrogateFunction(function)) {
                     throw new ProcessingException(Kind.BAD_SURROGATE_IMPORT, r.name(), r.offset(),
                             "the __externrefs section describes " + who + ", which is one of the externref.* surrogates");
+                }
+                if (earlier == null) {
+                    declared[function] = r.refs();
                 }
                 if (earlier == null && !r.refs().isEmpty()) {
                     refPositions[function] = r.refs();
