@@ -621,7 +621,7 @@ public final class ReferenceFlow {
         BitSet refs = signatures.referencePositions(callee);
         int np = t.params().size();
         for (int i = np - 1; i >= 0; i--) {
-            checkKind(pop(), refs.get(i), "parameter " + i + " of function " + callee);
+            checkKind(pop(), refs.get(i), "parameter " + i + " of " + signatures.nameOf(callee));
         }
         for (int j = 0; j < t.results().size(); j++) {
             push(refs.get(np + j) ? REF : INT);

@@ -12,4 +12,9 @@ public interface Signatures {
 
     /** Whether calls of this function disappear (the {@code externref.guard} marker). */
     boolean isRemovedMarker(int function);
+
+    /** How messages name a function. */
+    default String nameOf(int function) {
+        return "function " + function;
+    }
 }

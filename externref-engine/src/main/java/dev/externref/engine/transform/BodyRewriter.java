@@ -71,6 +71,11 @@ final class BodyRewriter implements Signatures {
         return function == surrogates.guardFunction;
     }
 
+    @Override
+    public String nameOf(int function) {
+        return names.of(function);
+    }
+
     Result rewrite(int definedIndex) {
         int function = m.importedFunctionCount() + definedIndex;
         FunctionBody body = m.locals(definedIndex);

@@ -68,9 +68,6 @@ class ReassignedParameterTest {
             case "block" -> """
                       (func (export "f") (param i32 i32) (result i32) (local $n i32)
                         block $done
-                          local.get 0
-                          i32.eqz
-                          br_if $done
                           local.get 1
                           call $insert
                           local.tee 1

@@ -7,7 +7,6 @@ import dev.externref.engine.testing.Node;
 import dev.externref.engine.transform.testkit.Demo;
 import dev.externref.engine.transform.testkit.Modules;
 import dev.externref.engine.transform.testkit.Records;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.provider.Arguments;
 
@@ -25,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * level"); the next two are plausible optimized output (LLVM reuses an i32 local for the slot
  * index; an export inserts its parameter on two paths); the rest are shapes rustc does not emit.
  */
-@Disabled("known gap: the transform retypes locals and signatures without checking how references are used, "
-        + "so each of these inputs gives an INVALID module instead of an error (reported to the lead)")
 class UnsupportedFlowTest {
     static Stream<Arguments> flows() {
         return Stream.of(
