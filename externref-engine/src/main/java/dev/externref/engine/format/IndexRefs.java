@@ -7,6 +7,8 @@ package dev.externref.engine.format;
  */
 final class IndexRefs {
     int size;
+    /** Spaces to record, one bit per {@link IndexSpace} ordinal: the others are not needed. */
+    int mask = 0xFF;
     byte[] space = new byte[64];
     boolean[] signed = new boolean[64];
     int[] value = new int[64];
@@ -17,7 +19,14 @@ final class IndexRefs {
         size = 0;
     }
 
+    boolean records(IndexSpace s) {
+        return (mask & (1 << s.ordinal())) != 0;
+    }
+
     void add(IndexSpace s, boolean isSigned, int v, int start, int end) {
+        if ((mask & (1 << s.ordinal())) == 0) {
+            return;
+        }
         if (size == value.length) {
             int n = size * 2;
             space = java.util.Arrays.copyOf(space, n);

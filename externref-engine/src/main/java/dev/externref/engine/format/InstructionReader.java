@@ -30,6 +30,7 @@ public final class InstructionReader {
     private int depth;
     private boolean finished;
     private boolean usesDataIndex;
+    private int dataIndexAt = -1;
 
     InstructionReader(byte[] buf, int start, int end, IndexRefs refs) {
         this.r = new ByteReader(buf, start, end);
@@ -43,6 +44,7 @@ public final class InstructionReader {
         depth = 0;
         finished = false;
         usesDataIndex = false;
+        dataIndexAt = -1;
     }
 
     /** A reader over {@code [start, end)} of a module's bytes, for analysis (no renumbering info). */
@@ -123,6 +125,88 @@ public final class InstructionReader {
         return usesDataIndex;
     }
 
+    /** Offset of the first instruction with a data index, or -1. */
+    int dataIndexAt() {
+        return dataIndexAt;
+    }
+
+    /**
+     * Decodes every instruction up to the expression's final {@code end}, recording index
+     * references: the same result as calling {@link #next()} until {@link #hasNext()} is false,
+     * but the most frequent shapes (no immediate, or one single-byte LEB128) are decoded inline
+     * with a local cursor, and only the rest go through the table-driven path.
+     */
+    void scanToEnd() {
+        final byte[] b = r.buffer();
+        final int lim = r.limit();
+        final IndexRefs refs = this.refs;
+        int p = r.pos();
+        int d = depth;
+        while (!finished) {
+            if (p < lim) {
+                int op = b[p] & 0xFF;
+                int q = p + 1;
+                switch (SINGLE[op]) {
+                    case NONE -> {
+                        p = q;
+                        if (op == END) {
+                            if (d == 0) {
+                                finished = true;
+                            } else {
+                                d--;
+                            }
+                        }
+                        continue;
+                    }
+                    case LOCAL, I32 -> {
+                        if (q < lim && b[q] >= 0) {
+                            p = q + 1;
+                            continue;
+                        }
+                    }
+                    case LABEL -> {
+                        if (q < lim && b[q] >= 0 && op != DELEGATE) {
+                            p = q + 1;
+                            continue;
+                        }
+                    }
+                    case GLOBAL, FUNC -> {
+                        if (q < lim && b[q] >= 0) {
+                            if (refs != null) {
+                                refs.add(SINGLE[op] == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, b[q], q, q + 1);
+                            }
+                            p = q + 1;
+                            continue;
+                        }
+                    }
+                    case MEMARG -> {
+                        if (q + 1 < lim && b[q] >= 0 && b[q] < 0x40 && b[q + 1] >= 0) {
+                            p = q + 2;
+                            continue;
+                        }
+                    }
+                    case BLOCK -> {
+                        if (q < lim && b[q] == 0x40) {
+                            p = q + 1;
+                            d++;
+                            continue;
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            // Everything else, and every error, through the general decoder.
+            r.pos(p);
+            depth = d;
+            next();
+            p = r.pos();
+            d = depth;
+        }
+        r.pos(p);
+        depth = d;
+    }
+
     /** Decodes the next instruction and returns its opcode (see {@link Opcodes#prefixed}). */
     public int next() {
         if (finished) {
@@ -199,12 +283,12 @@ public final class InstructionReader {
             }
             case HEAPTYPE -> constant = TypeReader.heapType(r, refs);
             case MEMORY_INIT -> {
-                usesDataIndex = true;
+                dataIndex();
                 index = TypeReader.index(r, refs, IndexSpace.DATA);
                 index2 = TypeReader.index(r, refs, IndexSpace.MEMORY);
             }
             case DATA -> {
-                usesDataIndex = true;
+                dataIndex();
                 index = TypeReader.index(r, refs, IndexSpace.DATA);
             }
             case MEMORY_COPY -> {
@@ -252,7 +336,7 @@ public final class InstructionReader {
                 index2 = r.u32();
             }
             case TYPE_DATA -> {
-                usesDataIndex = true;
+                dataIndex();
                 index = TypeReader.index(r, refs, IndexSpace.TYPE);
                 index2 = TypeReader.index(r, refs, IndexSpace.DATA);
             }
@@ -275,6 +359,13 @@ public final class InstructionReader {
                 TypeReader.heapType(r, refs);
             }
             default -> throw new IllegalStateException("immediate layout " + kind);
+        }
+    }
+
+    private void dataIndex() {
+        if (!usesDataIndex) {
+            usesDataIndex = true;
+            dataIndexAt = start;
         }
     }
 

@@ -78,6 +78,14 @@ public final class ModuleWriter {
         if (module.memoryCount() > 0 && remap.changes(IndexSpace.MEMORY) && remap.map(IndexSpace.MEMORY, 0) != 0) {
             throw new IllegalArgumentException("memory 0 cannot be renumbered: it is also referred to implicitly");
         }
+        // Record only the indices this writer may change (and call targets, for the body hook).
+        int mask = 1 << IndexSpace.FUNCTION.ordinal();
+        for (IndexSpace s : IndexSpace.ALL) {
+            if (remap.changes(s)) {
+                mask |= 1 << s.ordinal();
+            }
+        }
+        refs.mask = mask;
         this.bodyReader = new ByteReader(in, 0, 0);
         this.codeReader = new InstructionReader(in, 0, 0, refs);
         this.dataCountRequired = module.section(Section.DATA_COUNT) == null && module.dataCount() > 0;
@@ -341,12 +349,10 @@ public final class ModuleWriter {
                 ByteReader r = new ByteReader(src, from, to);
                 code = new InstructionReader(src, FunctionBody.skipLocals(r, refs), to, refs);
             }
-            while (code.hasNext()) {
-                code.next();
-            }
+            code.scanToEnd();
             code.finish();
             if (code.usesDataIndex() && dataCountRequired) {
-                throw new MalformedModuleException("data count section required", code.start());
+                throw new MalformedModuleException("data count section required", code.dataIndexAt());
             }
         } catch (MalformedModuleException e) {
             throw new MalformedModuleException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "")
