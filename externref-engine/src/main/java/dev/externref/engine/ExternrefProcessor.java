@@ -24,11 +24,13 @@ public final class ExternrefProcessor {
     private final String tableName;
     private final DropFunction dropFunction;
     private final SlotAllocator slotAllocator;
+    private final int parallelism;
 
     private ExternrefProcessor(Builder builder) {
         this.tableName = builder.tableName;
         this.dropFunction = builder.dropFunction;
         this.slotAllocator = builder.slotAllocator;
+        this.parallelism = builder.parallelism;
     }
 
     public static Builder builder() {
@@ -58,13 +60,14 @@ public final class ExternrefProcessor {
      */
     public ProcessingResult process(byte[] module) {
         Objects.requireNonNull(module, "module");
-        return new Transformer(tableName, dropFunction, slotAllocator).process(module);
+        return new Transformer(tableName, dropFunction, slotAllocator, parallelism).process(module);
     }
 
     public static final class Builder {
         private String tableName = DEFAULT_TABLE_NAME;
         private DropFunction dropFunction;
         private SlotAllocator slotAllocator = SlotAllocator.AMORTIZED;
+        private int parallelism;
 
         private Builder() {
         }
@@ -84,6 +87,18 @@ public final class ExternrefProcessor {
         /** The slot algorithm of the generated glue; {@link SlotAllocator#AMORTIZED} unless set. */
         public Builder slotAllocator(SlotAllocator allocator) {
             this.slotAllocator = Objects.requireNonNull(allocator, "allocator");
+            return this;
+        }
+
+        /**
+         * Threads for one module's code: 1 single-threaded, 0 (default) the available processors
+         * for modules with more than 4 MB of code. The output is the same byte for byte.
+         */
+        public Builder parallelism(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be 0 (automatic) or more: " + threads);
+            }
+            this.parallelism = threads;
             return this;
         }
 

@@ -15,6 +15,11 @@ public final class ByteWriter {
         return size;
     }
 
+    /** The internal buffer; valid up to {@link #size()}. */
+    byte[] buffer() {
+        return buf;
+    }
+
     public byte[] toByteArray() {
         return buf.length == size ? buf : Arrays.copyOf(buf, size);
     }

@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Writes a module back, renumbering indices with an {@link IndexRemap} and applying entry-level
@@ -41,12 +45,15 @@ public final class ModuleWriter {
     private final List<byte[]> customAppended = new ArrayList<>();
     private final TreeMap<Integer, String> addedFunctionNames = new TreeMap<>();
     private final List<String> warnings = new ArrayList<>();
-    private final IndexRefs refs = new IndexRefs();
-    private final ByteReader bodyReader;
-    private final InstructionReader codeReader;
+    /** Code sections at least this large are written on several threads (unless parallelism is 1). */
+    static final int PARALLEL_THRESHOLD = 4 << 20;
+    /** Bytes of bodies one task encodes. */
+    static final int PARALLEL_RUN_BYTES = 1 << 20;
+
+    private final int refMask;
     private final boolean dataCountRequired;
     private BodyHook bodyHook;
-    private ByteWriter out;
+    private int parallelism;
 
     /**
      * Rewrites function bodies while they are written, in the same pass: after a body is
@@ -85,10 +92,21 @@ public final class ModuleWriter {
                 mask |= 1 << s.ordinal();
             }
         }
-        refs.mask = mask;
-        this.bodyReader = new ByteReader(in, 0, 0);
-        this.codeReader = new InstructionReader(in, 0, 0, refs);
+        this.refMask = mask;
         this.dataCountRequired = module.section(Section.DATA_COUNT) == null && module.dataCount() > 0;
+    }
+
+    /**
+     * Threads for the code section: 1 writes single-threaded; 0 (the default) uses the available
+     * processors when the code section is large. The output is the same byte for byte either
+     * way; with more than one thread the body hook is called concurrently and must be thread-safe.
+     */
+    public ModuleWriter parallelism(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 (automatic) or more: " + threads);
+        }
+        this.parallelism = threads;
+        return this;
     }
 
     /** Sets the hook that may rewrite bodies during the code section's pass. */
@@ -145,107 +163,151 @@ public final class ModuleWriter {
     }
 
     public byte[] toBytes() {
-        int extra = 64;
-        for (List<byte[]> l : appended.values()) {
-            for (byte[] b : l) {
-                extra += b.length + 5;
-            }
+        return new Encoder().writeModule();
+    }
+
+    private int codeThreads(Section code) {
+        if (parallelism > 0) {
+            return parallelism;
         }
-        for (byte[] b : customAppended) {
-            extra += b.length + 32;
+        int available = Runtime.getRuntime().availableProcessors();
+        return code.end - code.start >= PARALLEL_THRESHOLD ? Math.min(available, 8) : 1;
+    }
+
+    /**
+     * The state of one writing thread: its output buffer, the index references of the entry or
+     * body in hand, and reusable readers. The main encoder writes the module; for a large code
+     * section, helper encoders write runs of bodies that the main one then copies in order.
+     */
+    private final class Encoder {
+        private ByteWriter out;
+        private final IndexRefs refs = new IndexRefs();
+        private final ByteReader bodyReader = new ByteReader(in, 0, 0);
+        private final InstructionReader codeReader = new InstructionReader(in, 0, 0, refs);
+        private int[] calls = new int[16];
+
+        Encoder() {
+            refs.mask = refMask;
         }
-        out = new ByteWriter(in.length + extra);
-        out.bytes(in, 0, 8);
-        Set<Integer> present = new HashSet<>();
-        for (Section s : module.sections()) {
-            if (s.id != Section.CUSTOM) {
-                present.add(s.id);
-            }
-        }
-        int nextNew = 0; // position in ORDER of the next section that might need creating
-        for (Section s : module.sections()) {
-            if (s.id != Section.CUSTOM) {
-                int rank = Section.rank(s.id);
-                while (nextNew < ORDER.length && Section.rank(ORDER[nextNew]) < rank) {
-                    createIfNeeded(ORDER[nextNew++], present);
+
+        byte[] writeModule() {
+            int extra = 64;
+            for (List<byte[]> l : appended.values()) {
+                for (byte[] b : l) {
+                    extra += b.length + 5;
                 }
-                if (nextNew < ORDER.length && ORDER[nextNew] == s.id) {
-                    nextNew++;
+            }
+            for (byte[] b : customAppended) {
+                extra += b.length + 32;
+            }
+            out = new ByteWriter(in.length + extra);
+            out.bytes(in, 0, 8);
+            Set<Integer> present = new HashSet<>();
+            for (Section s : module.sections()) {
+                if (s.id != Section.CUSTOM) {
+                    present.add(s.id);
                 }
-                writeKnown(s);
+            }
+            int nextNew = 0; // position in ORDER of the next section that might need creating
+            for (Section s : module.sections()) {
+                if (s.id != Section.CUSTOM) {
+                    int rank = Section.rank(s.id);
+                    while (nextNew < ORDER.length && Section.rank(ORDER[nextNew]) < rank) {
+                        createIfNeeded(ORDER[nextNew++], present);
+                    }
+                    if (nextNew < ORDER.length && ORDER[nextNew] == s.id) {
+                        nextNew++;
+                    }
+                    writeKnown(s);
+                } else {
+                    writeCustom(s);
+                }
+            }
+            while (nextNew < ORDER.length) {
+                createIfNeeded(ORDER[nextNew++], present);
+            }
+            for (int i = 0; i < customAppended.size(); i++) {
+                byte[] payload = customAppended.get(i);
+                ByteWriter name = new ByteWriter(32).name(customAppendedNames.get(i)[0]);
+                out.u8(Section.CUSTOM).u32(name.size() + payload.length).bytes(name.toByteArray()).bytes(payload);
+            }
+            return out.toByteArray();
+        }
+
+        private void createIfNeeded(int id, Set<Integer> present) {
+            List<byte[]> add = appended.get(id);
+            if (present.contains(id) || add == null || add.isEmpty()) {
+                return;
+            }
+            out.u8(id);
+            int sizeAt = out.reserve(5);
+            int contentStart = out.size();
+            out.u32(add.size());
+            for (byte[] e : add) {
+                if (id == Section.CODE) {
+                    out.u32(e.length);
+                }
+                out.bytes(e);
+            }
+            out.patch(sizeAt, 5, out.size() - contentStart);
+        }
+
+        // ---------------------------------------------------------------- known sections
+
+        private void writeKnown(Section s) {
+            boolean edited = removed.containsKey(s.id) || replaced.containsKey(s.id) || appended.containsKey(s.id);
+            if (!edited && (identity || !touchedByRemap(s.id))) {
+                out.bytes(in, s.start, s.end - s.start);
+                return;
+            }
+            out.u8(s.id);
+            int sizeWidth = s.contentStart - s.start - 1;
+            int sizeAt = out.reserve(sizeWidth);
+            int contentStart = out.size();
+            if (s.id == Section.START) {
+                ByteReader r = new ByteReader(in, s.contentStart, s.end);
+                refs.clear();
+                TypeReader.index(r, refs, IndexSpace.FUNCTION);
+                emitRemapped(in, s.contentStart, s.end);
+            } else if (s.id == Section.DATA_COUNT) {
+                out.bytes(in, s.contentStart, s.end - s.contentStart);
             } else {
-                writeCustom(s);
+                writeEntries(s);
+            }
+            out.patch(sizeAt, sizeWidth, out.size() - contentStart);
+        }
+
+        private static boolean touchedByRemap(int id) {
+            return id != Section.MEMORY && id != Section.DATA_COUNT;
+        }
+
+        private void writeEntries(Section s) {
+            Set<Integer> drop = removed.getOrDefault(s.id, Set.of());
+            Map<Integer, byte[]> repl = replaced.getOrDefault(s.id, Map.of());
+            List<byte[]> add = appended.getOrDefault(s.id, List.of());
+            int n = s.entryCount();
+            int count = n - countIn(drop, n) + add.size();
+            int countWidth = s.entriesStart - s.contentStart;
+            out.leb(count, Math.max(countWidth, ByteWriter.uSize(count)), false);
+            int threads = s.id == Section.CODE ? codeThreads(s) : 1;
+            if (threads > 1) {
+                writeCodeInParallel(s, drop, repl, threads);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    writeEntryAt(s, i, drop, repl);
+                }
+            }
+            for (byte[] e : add) {
+                if (s.id == Section.CODE) {
+                    out.u32(e.length);
+                }
+                out.bytes(e);
             }
         }
-        while (nextNew < ORDER.length) {
-            createIfNeeded(ORDER[nextNew++], present);
-        }
-        for (int i = 0; i < customAppended.size(); i++) {
-            byte[] payload = customAppended.get(i);
-            ByteWriter name = new ByteWriter(32).name(customAppendedNames.get(i)[0]);
-            out.u8(Section.CUSTOM).u32(name.size() + payload.length).bytes(name.toByteArray()).bytes(payload);
-        }
-        return out.toByteArray();
-    }
 
-    private void createIfNeeded(int id, Set<Integer> present) {
-        List<byte[]> add = appended.get(id);
-        if (present.contains(id) || add == null || add.isEmpty()) {
-            return;
-        }
-        out.u8(id);
-        int sizeAt = out.reserve(5);
-        int contentStart = out.size();
-        out.u32(add.size());
-        for (byte[] e : add) {
-            if (id == Section.CODE) {
-                out.u32(e.length);
-            }
-            out.bytes(e);
-        }
-        out.patch(sizeAt, 5, out.size() - contentStart);
-    }
-
-    // ---------------------------------------------------------------- known sections
-
-    private void writeKnown(Section s) {
-        boolean edited = removed.containsKey(s.id) || replaced.containsKey(s.id) || appended.containsKey(s.id);
-        if (!edited && (identity || !touchedByRemap(s.id))) {
-            out.bytes(in, s.start, s.end - s.start);
-            return;
-        }
-        out.u8(s.id);
-        int sizeWidth = s.contentStart - s.start - 1;
-        int sizeAt = out.reserve(sizeWidth);
-        int contentStart = out.size();
-        if (s.id == Section.START) {
-            ByteReader r = new ByteReader(in, s.contentStart, s.end);
-            refs.clear();
-            TypeReader.index(r, refs, IndexSpace.FUNCTION);
-            emitRemapped(in, s.contentStart, s.end);
-        } else if (s.id == Section.DATA_COUNT) {
-            out.bytes(in, s.contentStart, s.end - s.contentStart);
-        } else {
-            writeEntries(s);
-        }
-        out.patch(sizeAt, sizeWidth, out.size() - contentStart);
-    }
-
-    private static boolean touchedByRemap(int id) {
-        return id != Section.MEMORY && id != Section.DATA_COUNT;
-    }
-
-    private void writeEntries(Section s) {
-        Set<Integer> drop = removed.getOrDefault(s.id, Set.of());
-        Map<Integer, byte[]> repl = replaced.getOrDefault(s.id, Map.of());
-        List<byte[]> add = appended.getOrDefault(s.id, List.of());
-        int n = s.entryCount();
-        int count = n - countIn(drop, n) + add.size();
-        int countWidth = s.entriesStart - s.contentStart;
-        out.leb(count, Math.max(countWidth, ByteWriter.uSize(count)), false);
-        for (int i = 0; i < n; i++) {
+        private void writeEntryAt(Section s, int i, Set<Integer> drop, Map<Integer, byte[]> repl) {
             if (drop.contains(i)) {
-                continue;
+                return;
             }
             byte[] replacement = repl.get(i);
             if (s.id == Section.CODE) {
@@ -263,158 +325,200 @@ public final class ModuleWriter {
                 writeEntry(s.id, in, s.entryStart(i), s.entryEnd(i));
             }
         }
-        for (byte[] e : add) {
-            if (s.id == Section.CODE) {
-                out.u32(e.length);
-            }
-            out.bytes(e);
-        }
-    }
 
-    private static int countIn(Set<Integer> set, int n) {
-        int c = 0;
-        for (int i : set) {
-            if (i >= 0 && i < n) {
-                c++;
-            }
-        }
-        return c;
-    }
-
-    private void writeEntry(int sectionId, byte[] src, int from, int to) {
-        refs.clear();
-        ByteReader r = new ByteReader(src, from, to);
-        module.reparseEntry(sectionId, r, refs);
-        if (r.pos() != to) {
-            throw new MalformedModuleException("entry of the " + Section.name(sectionId) + " section has trailing bytes", from);
-        }
-        emitRemapped(src, from, to);
-    }
-
-    private void writeCodeEntry(Section s, int i) {
-        int entryStart = s.entryStart(i);
-        int bodyStart = module.bodyStart(i);
-        int bodyEnd = module.bodyEnd(i);
-        decodeBody(in, bodyStart, bodyEnd, i);
-        if (bodyHook != null && hookWants(i)) {
-            byte[] replacement = bodyHook.rewrite(i);
-            if (replacement != null) {
-                int sizeAt = out.reserve(ByteWriter.uSize(replacement.length));
-                int start = out.size();
-                writeBody(replacement, 0, replacement.length, i);
-                out.patch(sizeAt, start - sizeAt, out.size() - start);
-                return;
-            }
-        }
-        int sizeWidth = bodyStart - entryStart;
-        int sizeAt = out.reserve(sizeWidth);
-        int start = out.size();
-        emitRemapped(in, bodyStart, bodyEnd);
-        out.patch(sizeAt, sizeWidth, out.size() - start);
-    }
-
-    private int[] calls = new int[16];
-
-    private boolean hookWants(int definedIndex) {
-        int n = 0;
-        for (int k = 0; k < refs.size; k++) {
-            if (refs.space[k] == 0) { // IndexSpace.FUNCTION
-                if (n == calls.length) {
-                    calls = java.util.Arrays.copyOf(calls, n * 2);
+        /**
+         * Bodies are independent and each one's encoding does not depend on where it lands, so
+         * runs of bodies are encoded on several threads and copied in order: the same bytes as
+         * one thread. A failure is the one the first failing body in order would have raised.
+         */
+        private void writeCodeInParallel(Section s, Set<Integer> drop, Map<Integer, byte[]> repl, int threads) {
+            int n = s.entryCount();
+            List<int[]> runs = new ArrayList<>();
+            int runStart = 0;
+            for (int i = 0; i < n; i++) {
+                if (s.entryEnd(i) - s.entryStart(runStart) >= PARALLEL_RUN_BYTES || i == n - 1) {
+                    runs.add(new int[] {runStart, i + 1});
+                    runStart = i + 1;
                 }
-                calls[n++] = refs.value[k];
             }
-        }
-        return bodyHook.wants(definedIndex, calls, n);
-    }
-
-    /** Decodes a whole body (so malformed code is caught even where nothing changes) and writes it renumbered. */
-    private void writeBody(byte[] src, int from, int to, int definedIndex) {
-        decodeBody(src, from, to, definedIndex);
-        emitRemapped(src, from, to);
-    }
-
-    /** Decodes a body completely, recording its index references. */
-    private void decodeBody(byte[] src, int from, int to, int definedIndex) {
-        refs.clear();
-        try {
-            InstructionReader code;
-            if (src == in) {
-                bodyReader.pos(from);
-                bodyReader.limit(to);
-                int codeStart = FunctionBody.skipLocals(bodyReader, refs);
-                code = codeReader;
-                code.reset(codeStart, to);
-            } else {
-                ByteReader r = new ByteReader(src, from, to);
-                code = new InstructionReader(src, FunctionBody.skipLocals(r, refs), to, refs);
-            }
-            code.scanToEnd();
-            code.finish();
-            if (code.usesDataIndex() && dataCountRequired) {
-                throw new MalformedModuleException("data count section required", code.dataIndexAt());
-            }
-        } catch (MalformedModuleException e) {
-            throw new MalformedModuleException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "")
-                    + " in function " + (module.importedFunctionCount() + definedIndex), e.offset());
-        }
-    }
-
-    /** Copies {@code [from, to)} of {@code src}, substituting every recorded index that the remap changes. */
-    private void emitRemapped(byte[] src, int from, int to) {
-        int cur = from;
-        for (int k = 0; k < refs.size; k++) {
-            IndexSpace space = IndexSpace.ALL[refs.space[k]];
-            int old = refs.value[k];
-            int now = remap.map(space, old);
-            if (now == old) {
-                continue;
-            }
-            int pos = refs.pos[k];
-            if (now < 0) {
-                throw new WasmException(space.name().toLowerCase() + " " + Integer.toUnsignedString(old)
-                        + " is removed but still used here", src == in ? pos : -1);
-            }
-            out.bytes(src, cur, pos - cur);
-            int width = refs.len[k];
-            int need = refs.signed[k] ? ByteWriter.sSize(now) : ByteWriter.uSize(Integer.toUnsignedLong(now));
-            out.leb(Integer.toUnsignedLong(now), Math.max(width, need), refs.signed[k]);
-            cur = pos + width;
-        }
-        out.bytes(src, cur, to - cur);
-    }
-
-    // ---------------------------------------------------------------- custom sections
-
-    private void writeCustom(Section s) {
-        if (customReplaced.containsKey(s.customName)) {
-            byte[] payload = customReplaced.get(s.customName);
-            if (payload != null) {
-                ByteWriter name = new ByteWriter(32).name(s.customName);
-                out.u8(Section.CUSTOM).u32(name.size() + payload.length).bytes(name.toByteArray()).bytes(payload);
-            }
-            return;
-        }
-        if ("name".equals(s.customName) && (!identity || !addedFunctionNames.isEmpty())) {
-            byte[] payload;
+            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "externref-writer");
+                t.setDaemon(true);
+                return t;
+            });
             try {
-                payload = NameSection.rewrite(in, s.payloadStart, s.end, remap, addedFunctionNames);
-            } catch (MalformedModuleException e) {
-                warnings.add("dropped the malformed 'name' section: " + e.getMessage());
-                return;
+                List<Future<ByteWriter>> parts = new ArrayList<>(runs.size());
+                for (int[] run : runs) {
+                    parts.add(pool.submit(() -> {
+                        Encoder e = new Encoder();
+                        e.out = new ByteWriter(s.entryEnd(run[1] - 1) - s.entryStart(run[0]) + 64);
+                        for (int i = run[0]; i < run[1]; i++) {
+                            e.writeEntryAt(s, i, drop, repl);
+                        }
+                        return e.out;
+                    }));
+                }
+                for (Future<ByteWriter> part : parts) {
+                    ByteWriter w = part.get();
+                    out.bytes(w.buffer(), 0, w.size());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing the code section", e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                pool.shutdownNow();
             }
-            if (payload == null) { // nothing changed
-                out.bytes(in, s.start, s.end - s.start);
-                return;
+        }
+
+        private static int countIn(Set<Integer> set, int n) {
+            int c = 0;
+            for (int i : set) {
+                if (i >= 0 && i < n) {
+                    c++;
+                }
             }
-            out.u8(Section.CUSTOM);
-            int sizeWidth = s.contentStart - s.start - 1;
+            return c;
+        }
+
+        private void writeEntry(int sectionId, byte[] src, int from, int to) {
+            refs.clear();
+            ByteReader r = new ByteReader(src, from, to);
+            module.reparseEntry(sectionId, r, refs);
+            if (r.pos() != to) {
+                throw new MalformedModuleException("entry of the " + Section.name(sectionId) + " section has trailing bytes", from);
+            }
+            emitRemapped(src, from, to);
+        }
+
+        private void writeCodeEntry(Section s, int i) {
+            int entryStart = s.entryStart(i);
+            int bodyStart = module.bodyStart(i);
+            int bodyEnd = module.bodyEnd(i);
+            decodeBody(in, bodyStart, bodyEnd, i);
+            if (bodyHook != null && hookWants(i)) {
+                byte[] replacement = bodyHook.rewrite(i);
+                if (replacement != null) {
+                    int sizeAt = out.reserve(ByteWriter.uSize(replacement.length));
+                    int start = out.size();
+                    writeBody(replacement, 0, replacement.length, i);
+                    out.patch(sizeAt, start - sizeAt, out.size() - start);
+                    return;
+                }
+            }
+            int sizeWidth = bodyStart - entryStart;
             int sizeAt = out.reserve(sizeWidth);
             int start = out.size();
-            out.bytes(in, s.contentStart, s.payloadStart - s.contentStart).bytes(payload);
+            emitRemapped(in, bodyStart, bodyEnd);
             out.patch(sizeAt, sizeWidth, out.size() - start);
-            return;
         }
-        out.bytes(in, s.start, s.end - s.start);
+
+        private boolean hookWants(int definedIndex) {
+            int n = 0;
+            for (int k = 0; k < refs.size; k++) {
+                if (refs.space[k] == 0) { // IndexSpace.FUNCTION
+                    if (n == calls.length) {
+                        calls = java.util.Arrays.copyOf(calls, n * 2);
+                    }
+                    calls[n++] = refs.value[k];
+                }
+            }
+            return bodyHook.wants(definedIndex, calls, n);
+        }
+
+        /** Decodes a whole body (so malformed code is caught even where nothing changes) and writes it renumbered. */
+        private void writeBody(byte[] src, int from, int to, int definedIndex) {
+            decodeBody(src, from, to, definedIndex);
+            emitRemapped(src, from, to);
+        }
+
+        /** Decodes a body completely, recording its index references. */
+        private void decodeBody(byte[] src, int from, int to, int definedIndex) {
+            refs.clear();
+            try {
+                InstructionReader code;
+                if (src == in) {
+                    bodyReader.pos(from);
+                    bodyReader.limit(to);
+                    int codeStart = FunctionBody.skipLocals(bodyReader, refs);
+                    code = codeReader;
+                    code.reset(codeStart, to);
+                } else {
+                    ByteReader r = new ByteReader(src, from, to);
+                    code = new InstructionReader(src, FunctionBody.skipLocals(r, refs), to, refs);
+                }
+                code.scanToEnd();
+                code.finish();
+                if (code.usesDataIndex() && dataCountRequired) {
+                    throw new MalformedModuleException("data count section required", code.dataIndexAt());
+                }
+            } catch (MalformedModuleException e) {
+                throw new MalformedModuleException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "")
+                        + " in function " + (module.importedFunctionCount() + definedIndex), e.offset());
+            }
+        }
+
+        /** Copies {@code [from, to)} of {@code src}, substituting every recorded index that the remap changes. */
+        private void emitRemapped(byte[] src, int from, int to) {
+            int cur = from;
+            for (int k = 0; k < refs.size; k++) {
+                IndexSpace space = IndexSpace.ALL[refs.space[k]];
+                int old = refs.value[k];
+                int now = remap.map(space, old);
+                if (now == old) {
+                    continue;
+                }
+                int pos = refs.pos[k];
+                if (now < 0) {
+                    throw new WasmException(space.name().toLowerCase() + " " + Integer.toUnsignedString(old)
+                            + " is removed but still used here", src == in ? pos : -1);
+                }
+                out.bytes(src, cur, pos - cur);
+                int width = refs.len[k];
+                int need = refs.signed[k] ? ByteWriter.sSize(now) : ByteWriter.uSize(Integer.toUnsignedLong(now));
+                out.leb(Integer.toUnsignedLong(now), Math.max(width, need), refs.signed[k]);
+                cur = pos + width;
+            }
+            out.bytes(src, cur, to - cur);
+        }
+
+        // ---------------------------------------------------------------- custom sections
+
+        private void writeCustom(Section s) {
+            if (customReplaced.containsKey(s.customName)) {
+                byte[] payload = customReplaced.get(s.customName);
+                if (payload != null) {
+                    ByteWriter name = new ByteWriter(32).name(s.customName);
+                    out.u8(Section.CUSTOM).u32(name.size() + payload.length).bytes(name.toByteArray()).bytes(payload);
+                }
+                return;
+            }
+            if ("name".equals(s.customName) && (!identity || !addedFunctionNames.isEmpty())) {
+                byte[] payload;
+                try {
+                    payload = NameSection.rewrite(in, s.payloadStart, s.end, remap, addedFunctionNames);
+                } catch (MalformedModuleException e) {
+                    warnings.add("dropped the malformed 'name' section: " + e.getMessage());
+                    return;
+                }
+                if (payload == null) { // nothing changed
+                    out.bytes(in, s.start, s.end - s.start);
+                    return;
+                }
+                out.u8(Section.CUSTOM);
+                int sizeWidth = s.contentStart - s.start - 1;
+                int sizeAt = out.reserve(sizeWidth);
+                int start = out.size();
+                out.bytes(in, s.contentStart, s.payloadStart - s.contentStart).bytes(payload);
+                out.patch(sizeAt, sizeWidth, out.size() - start);
+                return;
+            }
+            out.bytes(in, s.start, s.end - s.start);
+        }
+
     }
 }

@@ -25,6 +25,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The externref transform of one module (ABI.md, "Output"): surrogate imports become glue
@@ -39,11 +41,13 @@ public final class Transformer {
     private final String tableName;
     private final DropFunction dropFunction;
     private final SlotAllocator slotAllocator;
+    private final int parallelism;
 
-    public Transformer(String tableName, DropFunction dropFunction, SlotAllocator slotAllocator) {
+    public Transformer(String tableName, DropFunction dropFunction, SlotAllocator slotAllocator, int parallelism) {
         this.tableName = tableName;
         this.dropFunction = dropFunction;
         this.slotAllocator = slotAllocator;
+        this.parallelism = parallelism;
     }
 
     public ProcessingResult process(byte[] bytes) {
@@ -164,8 +168,9 @@ public final class Transformer {
                     triggers.set(f);
                 }
             }
-            int[] totals = new int[2]; // redirected calls, removed guards
-            List<String> retyped = new ArrayList<>();
+            // The writer may call the hook from several threads: results are kept by body and
+            // summed in body order afterwards, so the report does not depend on scheduling.
+            Map<Integer, BodyRewriter.Result> rewritten = new ConcurrentHashMap<>();
             w.bodyHook(new ModuleWriter.BodyHook() {
                 @Override
                 public boolean wants(int definedIndex, int[] functions, int count) {
@@ -183,14 +188,11 @@ public final class Transformer {
                 @Override
                 public byte[] rewrite(int definedIndex) {
                     BodyRewriter.Result r = rewriter.rewrite(definedIndex);
-                    totals[0] += r.redirectedCalls();
-                    totals[1] += r.removedGuards();
-                    if (r.retypedLocals()) {
-                        retyped.add(names.of(m.importedFunctionCount() + definedIndex));
-                    }
+                    rewritten.put(definedIndex, r);
                     return r.body();
                 }
             });
+            w.parallelism(parallelism);
 
             // The reference table, its export, the drop hook, and the glue functions.
             int table = m.tables().size();
@@ -236,7 +238,17 @@ public final class Transformer {
                 }
             }
             byte[] out = w.toBytes();
-            ProcessingReport report = new ProcessingReport(importReport, exportReport, totals[0], totals[1], retyped,
+            int redirected = 0;
+            int guards = 0;
+            List<String> retyped = new ArrayList<>();
+            for (Map.Entry<Integer, BodyRewriter.Result> e : new TreeMap<>(rewritten).entrySet()) {
+                redirected += e.getValue().redirectedCalls();
+                guards += e.getValue().removedGuards();
+                if (e.getValue().retypedLocals()) {
+                    retyped.add(names.of(m.importedFunctionCount() + e.getKey()));
+                }
+            }
+            ProcessingReport report = new ProcessingReport(importReport, exportReport, redirected, guards, retyped,
                     tableName, dropFunction);
             return new ProcessingResult(out, true, report);
         }

@@ -16,7 +16,7 @@ import dev.externref.engine.format.ValType;
 import dev.externref.engine.format.WasmModule;
 import dev.externref.engine.testing.Node;
 import dev.externref.engine.testing.NpmModule;
-import dev.externref.engine.transform.testkit.Modules;
+import dev.externref.engine.transform.testkit.ProcessorInputs;
 import dev.externref.engine.transform.testkit.Records;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NpmModulesTransformTest {
     /** Chicory parses at about 1 MB/s here: the independent count is taken on the small modules only. */
     private static final long CHICORY_LIMIT = 700_000;
-    private static final FuncType I32_TO_NONE = new FuncType(List.of(ValType.I32), List.of());
 
     @TempDir
     static Path dir;
@@ -58,53 +57,21 @@ class NpmModulesTransformTest {
         return dev.externref.engine.testing.NpmModules.all();
     }
 
-    /** The module with import #{@code index} renamed to externref.drop and an empty __externrefs section. */
-    static byte[] withSurrogateDrop(WasmModule m, int index) {
-        Import imp = m.imports().get(index);
-        byte[] entry = new ByteWriter(32).name("externref").name("drop").u8(0).u32(imp.typeIndex()).toByteArray();
-        byte[] renamed = new ModuleWriter(m, IndexRemap.IDENTITY).replaceEntry(Section.IMPORT, index, entry).toBytes();
-        return Modules.withCustomSection(renamed, Records.SECTION, new byte[0]);
-    }
-
-    /**
-     * The module with an {@code externref.drop} import appended after the other imports (the
-     * defined functions move up by one), for modules that import no {@code (i32) -> ()} function.
-     */
-    static byte[] withAppendedSurrogateDrop(WasmModule m) {
-        int type = -1;
-        for (int t = 0; t < m.typeCount() && type < 0; t++) {
-            if (I32_TO_NONE.equals(m.funcType(t))) {
-                type = t;
-            }
-        }
-        ModuleWriter w = new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, m.importedFunctionCount(), 1));
-        if (type < 0) {
-            type = m.typeCount();
-            w.appendEntry(Section.TYPE, I32_TO_NONE.encode());
-        }
-        w.appendEntry(Section.IMPORT, new ByteWriter(32).name("externref").name("drop").u8(0).u32(type).toByteArray());
-        return Modules.withCustomSection(w.toBytes(), Records.SECTION, new byte[0]);
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("modules")
     void processingRenumbersTheWholeModuleAndKeepsItValid(NpmModule npm) throws Exception {
         byte[] original = Files.readAllBytes(npm.path());
-        WasmModule parsed = WasmModule.parse(original);
-        int index = -1;
-        int function = 0;
-        for (int i = 0; i < parsed.imports().size() && index < 0; i++) {
-            Import imp = parsed.imports().get(i);
+        byte[] input = ProcessorInputs.withSurrogateDrop(original);
+        WasmModule in = WasmModule.parse(input);
+        int function = 0; // the function index of the surrogate import
+        for (Import imp : in.imports()) {
             if (imp.kind() == ExternalKind.FUNCTION) {
-                if (I32_TO_NONE.equals(parsed.funcType(imp.typeIndex()))) {
-                    index = i;
-                } else {
-                    function++;
+                if (imp.module().equals("externref")) {
+                    break;
                 }
+                function++;
             }
         }
-        byte[] input = index >= 0 ? withSurrogateDrop(parsed, index) : withAppendedSurrogateDrop(parsed);
-        WasmModule in = WasmModule.parse(input);
         assertEquals(List.of("externref.drop"), in.imports().stream().filter(i -> i.module().equals("externref"))
                 .map(i -> i.module() + "." + i.name()).toList());
 
