@@ -3,9 +3,10 @@
 //
 //   node slots-model.mjs INPUT.json OUTPUT.txt
 //
-// INPUT.json: {"scanner": "scanner.wasm", "runs": [{"module": "guest.wasm", "hook": true,
+// INPUT.json: {"scanner": "scanner.wasm", "maxTableSize": 0, "runs": [{"module": "guest.wasm", "hook": true,
 //   "ops": [kind, arg, kind, arg, ...]}, ...]} with kind 0 = ins(object arg, -1: null),
-//   1 = get(arg), 2 = drop(arg). Each run gets a fresh instance.
+//   1 = get(arg), 2 = drop(arg). Each run gets a fresh instance. A maxTableSize > 0 sets V8's
+//   limit on table sizes (--wasm-max-table-size): table.grow beyond it fails.
 // The guest exports ins(externref) -> i32, get(i32) -> externref, drop(i32) and its slot table
 // "externrefs"; with "hook" it imports host.dropped(externref).
 //
@@ -23,6 +24,7 @@
 // calls back for each non-null slot: a wasm loop is far faster than Table.prototype.get.
 // Exit status: 0 done (whatever the guest did), 2 bad input.
 import { readFileSync, writeFileSync } from 'node:fs';
+import v8 from 'node:v8';
 
 const [inputPath, outputPath] = process.argv.slice(2);
 if (!inputPath || !outputPath) {
@@ -30,6 +32,7 @@ if (!inputPath || !outputPath) {
   process.exit(2);
 }
 const input = JSON.parse(readFileSync(inputPath, 'utf8'));
+if (input.maxTableSize > 0) v8.setFlagsFromString(`--wasm-max-table-size=${input.maxTableSize}`);
 const scannerModule = new WebAssembly.Module(readFileSync(input.scanner));
 const modules = new Map();
 const lines = [];

@@ -8,6 +8,8 @@ import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 
 import java.util.ArrayList;
@@ -37,6 +39,14 @@ final class ChicorySlots {
     private int[] shadow = new int[0];
 
     ChicorySlots(byte[] module, boolean hook) {
+        this(module, hook, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param tableLimit the most slots this embedder lets a table have (a maximum it imposes on
+     *                   every table, as engines do: {@code table.grow} beyond it fails)
+     */
+    ChicorySlots(byte[] module, boolean hook, int tableLimit) {
         ImportValues.Builder imports = ImportValues.builder();
         TableInstance[] tableRef = new TableInstance[1];
         if (hook) {
@@ -49,7 +59,12 @@ final class ChicorySlots {
                         return null;
                     }));
         }
-        Instance instance = Instance.builder(Parser.parse(module)).withImportValues(imports.build()).build();
+        Instance.Builder builder = Instance.builder(Parser.parse(module)).withImportValues(imports.build());
+        if (tableLimit != Integer.MAX_VALUE) {
+            builder.withTableFactory((type, initial) -> new TableInstance(new Table(type.elementType(),
+                    new TableLimits(type.limits().min(), Math.min(type.limits().max(), tableLimit))), initial));
+        }
+        Instance instance = builder.build();
         this.ins = instance.export("ins");
         this.get = instance.export("get");
         this.drop = instance.export("drop");

@@ -40,11 +40,18 @@ final class NodeSlots {
     /** One fresh instance per sequence; the observations of each sequence, in order. */
     static List<List<Observation>> run(Path dir, byte[] module, boolean hook, List<List<SlotOp>> sequences,
             Duration timeout) {
+        return run(dir, module, hook, sequences, timeout, 0);
+    }
+
+    /** As {@link #run(Path, byte[], boolean, List, Duration)}, with V8's table size limited ({@code 0}: V8's default). */
+    static List<List<Observation>> run(Path dir, byte[] module, boolean hook, List<List<SlotOp>> sequences,
+            Duration timeout, int maxTableSize) {
         try {
             Files.createDirectories(dir);
             Path guest = Files.write(dir.resolve("guest.wasm"), module);
             Path scanner = Files.write(dir.resolve("scanner.wasm"), Wat2Wasm.parse(SCANNER_WAT));
-            StringBuilder json = new StringBuilder("{\"scanner\": ").append(quote(scanner)).append(", \"runs\": [");
+            StringBuilder json = new StringBuilder("{\"scanner\": ").append(quote(scanner))
+                    .append(", \"maxTableSize\": ").append(maxTableSize).append(", \"runs\": [");
             for (int s = 0; s < sequences.size(); s++) {
                 json.append(s == 0 ? "\n" : ",\n").append("{\"module\": ").append(quote(guest))
                         .append(", \"hook\": ").append(hook).append(", \"ops\": [");

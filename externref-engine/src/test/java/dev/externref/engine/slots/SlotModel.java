@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  *       changes nothing;</li>
  *   <li>after every operation the exported table equals the model: each live slot holds its
  *       object, every other slot is null;</li>
- *   <li>{@link SlotAllocator#AMORTIZED}: {@code size <= 8/3 * peak live + 16}.</li>
+ *   <li>{@link SlotAllocator#AMORTIZED}: {@code size <= 8/3 * peak live + 16};</li>
+ *   <li>when the engine limits the table size: insert traps only when every slot up to the
+ *       limit is live.</li>
  * </ul>
  * Then, separately and stricter, the documented algorithm ({@link SlotOracle}): the slot
  * {@code ins} returns and the table size are exactly the ones it gives.
@@ -44,10 +46,18 @@ final class SlotModel {
     private int size;
     private int peak;
 
+    private final int limit;
+
     SlotModel(SlotGuest.Config config, String where) {
+        this(config, where, Integer.MAX_VALUE);
+    }
+
+    /** @param limit the engine's maximum table size: an insert may trap once that many slots are live */
+    SlotModel(SlotGuest.Config config, String where, int limit) {
         this.config = config;
         this.where = where;
-        this.oracle = new SlotOracle(config.allocator());
+        this.limit = limit;
+        this.oracle = new SlotOracle(config.allocator(), limit);
     }
 
     int size() {
@@ -71,6 +81,12 @@ final class SlotModel {
                 expectNoHooks(index, o);
                 if (op.arg() == SlotOracle.NULL) {
                     expect(index, "semantics", o.result(), "i:-1", "insert(null) must give -1");
+                } else if (o.result().equals("t")) {
+                    if (live.size() < limit) {
+                        fail(index, "semantics", "insert trapped with " + live.size() + " live reference(s)"
+                                + (limit == Integer.MAX_VALUE ? "" : " and a table limit of " + limit)
+                                + ": a slot is free or the table can grow");
+                    }
                 } else {
                     if (!o.result().startsWith("i:")) {
                         fail(index, "semantics", "insert gave " + o.result() + ", expected a slot");
@@ -174,8 +190,8 @@ final class SlotModel {
         switch (op.kind()) {
             case INSERT -> {
                 int slot = oracle.insert(op.arg());
-                expect(index, "algorithm", o.result(), "i:" + slot,
-                        config.allocator() + " as documented picks slot " + slot);
+                expect(index, "algorithm", o.result(), slot == SlotOracle.TRAP ? "t" : "i:" + slot,
+                        config.allocator() + " as documented " + (slot == SlotOracle.TRAP ? "traps" : "picks slot " + slot));
             }
             case DROP -> {
                 if (Integer.compareUnsigned(op.arg(), oracle.size()) < 0) {

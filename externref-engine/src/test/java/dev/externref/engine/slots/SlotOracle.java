@@ -10,8 +10,9 @@ import java.util.BitSet;
  * grows. {@link SlotAllocator#LINEAR_SCAN}: the lowest free slot, else grow by one.
  * {@link SlotAllocator#AMORTIZED} (SlotGlue's doc comment): a count of free slots and a clock
  * cursor; scan from the cursor (wrapping) only while {@code free > size / 4}, otherwise grow by
- * {@code max(size, 16)}; {@code cursor = slot + 1} after every insert; a drop of a free slot
- * changes nothing.
+ * {@code max(size, 16)}, or by one if that fails; if that fails too, scan anyway while a slot is
+ * free, and trap only when none is; {@code cursor = slot + 1} after every insert; a drop of a
+ * free slot changes nothing. A limit on the table size (an engine's maximum) can be set.
  *
  * <p>Used to generate interesting operations (it knows the table size and which slots were
  * never used) and as a second, stricter check: the glue must not only keep the slot semantics,
@@ -19,9 +20,12 @@ import java.util.BitSet;
  */
 final class SlotOracle {
     static final int NULL = -1;
+    /** What {@link #insert} gives when the table is full and cannot grow: the call traps. */
+    static final int TRAP = -2;
     private static final int MIN_GROWTH = 16;
 
     private final SlotAllocator allocator;
+    private final int limit;
     private int[] table = new int[16];
     private int size;
     private int free;
@@ -29,7 +33,13 @@ final class SlotOracle {
     private final BitSet everUsed = new BitSet();
 
     SlotOracle(SlotAllocator allocator) {
+        this(allocator, Integer.MAX_VALUE);
+    }
+
+    /** @param limit the most slots the engine lets the table have ({@code table.grow} fails beyond) */
+    SlotOracle(SlotAllocator allocator, int limit) {
         this.allocator = allocator;
+        this.limit = limit;
     }
 
     int size() {
@@ -49,12 +59,18 @@ final class SlotOracle {
         return everUsed.get(slot);
     }
 
-    /** The slot the documented algorithm gives object {@code id} ({@link #NULL} for a null reference). */
+    /**
+     * The slot the documented algorithm gives object {@code id}: {@link #NULL} for a null
+     * reference, {@link #TRAP} when the table is full and cannot grow.
+     */
     int insert(int id) {
         if (id == NULL) {
             return NULL;
         }
         int slot = allocator == SlotAllocator.AMORTIZED ? amortizedSlot() : linearScanSlot();
+        if (slot == TRAP) {
+            return TRAP;
+        }
         table[slot] = id;
         everUsed.set(slot);
         if (allocator == SlotAllocator.AMORTIZED) {
@@ -67,9 +83,14 @@ final class SlotOracle {
     private int amortizedSlot() {
         if (Integer.compareUnsigned(free, size >>> 2) <= 0) {
             int old = size;
-            grow(Math.max(size, MIN_GROWTH));
-            free += size - old;
-            return old;
+            if (grow(Math.max(size, MIN_GROWTH)) || grow(1)) {
+                free += size - old;
+                return old;
+            }
+            if (free == 0) {
+                return TRAP;
+            }
+            // The table cannot grow: scan anyway, there is a free slot.
         }
         int slot = cursor;
         while (true) {
@@ -89,11 +110,14 @@ final class SlotOracle {
                 return i;
             }
         }
-        grow(1);
-        return size - 1;
+        return grow(1) ? size - 1 : TRAP;
     }
 
-    private void grow(int by) {
+    /** Grows the table by {@code by} null slots, unless that would exceed the limit. */
+    private boolean grow(int by) {
+        if (by > limit - size) {
+            return false;
+        }
         int newSize = size + by;
         if (newSize > table.length) {
             int[] bigger = Arrays.copyOf(table, Math.max(newSize, table.length * 2));
@@ -102,6 +126,7 @@ final class SlotOracle {
         }
         Arrays.fill(table, size, newSize, NULL);
         size = newSize;
+        return true;
     }
 
     /** Releases an in-range slot; a free slot stays as it is. Returns the dropped id or {@link #NULL}. */

@@ -20,15 +20,17 @@ final class SlotSequences {
     private final Random random;
     private final SlotOracle oracle;
     private final int maxLive;
+    private final int limit;
     private final List<SlotOp> ops = new ArrayList<>();
     /** Live slots, oldest first. */
     private final List<Integer> live = new ArrayList<>();
     private int nextId;
 
-    private SlotSequences(SlotAllocator allocator, long seed, int maxLive) {
+    private SlotSequences(SlotAllocator allocator, long seed, int maxLive, int limit) {
         this.random = new Random(seed);
-        this.oracle = new SlotOracle(allocator);
+        this.oracle = new SlotOracle(allocator, limit);
         this.maxLive = maxLive;
+        this.limit = limit;
     }
 
     /** The live-count limit of a seed: small and large tables both get their share. */
@@ -37,11 +39,40 @@ final class SlotSequences {
     }
 
     static List<SlotOp> generate(SlotAllocator allocator, long seed, int count) {
-        SlotSequences g = new SlotSequences(allocator, seed, maxLive(seed));
+        SlotSequences g = new SlotSequences(allocator, seed, maxLive(seed), Integer.MAX_VALUE);
         while (g.ops.size() < count) {
             g.phase();
         }
         return List.copyOf(g.ops.subList(0, count));
+    }
+
+    /**
+     * Sequences for an engine that lets the table have at most {@code limit} slots: the phases of
+     * {@link #generate} with up to {@code limit + 2} live references wanted, so the table fills
+     * up, inserts into a full table (which must trap) alternate with drops, and inserts land in
+     * a table at its limit with some slots free.
+     */
+    static List<SlotOp> atLimit(SlotAllocator allocator, long seed, int count, int limit) {
+        SlotSequences g = new SlotSequences(allocator, seed, limit + 2, limit);
+        while (g.ops.size() < count) {
+            if (g.random.nextInt(3) == 0) {
+                g.fill();
+            } else {
+                g.phase();
+            }
+        }
+        return List.copyOf(g.ops.subList(0, count));
+    }
+
+    /** Inserts until the table is full and one more (a trap), then frees a few slots. */
+    private void fill() {
+        while (live.size() < maxLive - 2) {
+            insert(newObject());
+        }
+        insert(newObject());
+        for (int i = 1 + random.nextInt(10); i > 0 && !live.isEmpty(); i--) {
+            drop(live.get(random.nextInt(live.size())));
+        }
     }
 
     private void phase() {
@@ -89,7 +120,7 @@ final class SlotSequences {
     }
 
     private void churn(int n, Victim victim) {
-        int target = Math.min(maxLive, 10 + random.nextInt(maxLive));
+        int target = Math.min(Math.min(maxLive, limit), 10 + random.nextInt(maxLive));
         while (live.size() < target) {
             insert(newObject());
         }
@@ -210,7 +241,7 @@ final class SlotSequences {
     private void insert(int id) {
         ops.add(SlotOp.insert(id));
         int slot = oracle.insert(id);
-        if (slot != SlotOracle.NULL) {
+        if (slot >= 0) {
             live.add(slot);
         }
     }
