@@ -33,6 +33,7 @@ final class ChicorySlots {
     private final ExportFunction nop;
     private final ExportFunction nopRef;
     private final TableInstance table;
+    private final Instance instance;
     private final List<String> hooks = new ArrayList<>();
     private int dropping = -1;
     /** The table as last observed, for the changes of the next observation. */
@@ -65,6 +66,7 @@ final class ChicorySlots {
                     new TableLimits(type.limits().min(), Math.min(type.limits().max(), tableLimit))), initial));
         }
         Instance instance = builder.build();
+        this.instance = instance;
         this.ins = instance.export("ins");
         this.get = instance.export("get");
         this.drop = instance.export("drop");
@@ -149,5 +151,21 @@ final class ChicorySlots {
 
     TableInstance table() {
         return table;
+    }
+
+    /**
+     * Writes objects {@code 0..n-1} into slots {@code 0..n-1} of a fresh instance's table, from
+     * the host: for {@link dev.externref.engine.SlotAllocator#LINEAR_SCAN}, which keeps no state
+     * besides the table, exactly the state {@code n} inserts leave, without their O(n^2) cost.
+     * Benchmark setup only (the ABI lets the host read the table, not write it).
+     */
+    void hostFill(int n) {
+        if (table.size() != 0) {
+            throw new IllegalStateException("hostFill needs a fresh instance");
+        }
+        table.grow(n, NULL_HANDLE, instance);
+        for (int slot = 0; slot < n; slot++) {
+            table.setRef(slot, (int) handle(slot), instance);
+        }
     }
 }
