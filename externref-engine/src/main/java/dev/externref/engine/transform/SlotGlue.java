@@ -69,15 +69,20 @@ final class SlotGlue {
         w.u8(0x20).u32(0).u8(0xD1);                                       // if (ref.is_null r) return -1
         w.u8(0x04).u8(0x40).u8(0x41).s64(-1).u8(0x0F).u8(0x0B);
         w.u8(0xFC).u32(16).u32(table).u8(0x21).u32(2);                    // size = table.size
-        w.u8(0x23).u32(free).u8(0x20).u32(2).u8(0x41).s64(2).u8(0x76).u8(0x4D); // free <= size >>> 2 ?
-        w.u8(0x04).u8(0x40);                                              // if: grow
-        growBy(w, true);                                                  //   slot = table.grow(null, max(size,16)), or by 1
-        w.u8(0x20).u32(1).u8(0x41).s64(-1).u8(0x46);                      //   if slot == -1 (both failed) trap
-        w.u8(0x04).u8(0x40).u8(0x00).u8(0x0B);
-        w.u8(0xFC).u32(16).u32(table).u8(0x20).u32(2).u8(0x6B);           //   free += table.size - size
+        w.u8(0x02).u8(0x40);                                              // block $found
+        w.u8(0x23).u32(free).u8(0x20).u32(2).u8(0x41).s64(2).u8(0x76).u8(0x4D); //   free <= size >>> 2 ?
+        w.u8(0x04).u8(0x40);                                              //   if: grow
+        growBy(w, true);                                                  //     slot = table.grow(null, max(size,16)), or by 1
+        w.u8(0x20).u32(1).u8(0x41).s64(-1).u8(0x47);                      //     if slot != -1 (grown):
+        w.u8(0x04).u8(0x40);
+        w.u8(0xFC).u32(16).u32(table).u8(0x20).u32(2).u8(0x6B);           //       free += table.size - size
         w.u8(0x23).u32(free).u8(0x6A).u8(0x24).u32(free);
-        w.u8(0x05);                                                       // else: scan from the cursor
-        w.u8(0x23).u32(cursor).u8(0x21).u32(1);                           //   slot = cursor
+        w.u8(0x0C).u32(2);                                                //       br $found
+        w.u8(0x0B);
+        w.u8(0x23).u32(free).u8(0x45);                                    //     the table cannot grow: if free == 0 trap,
+        w.u8(0x04).u8(0x40).u8(0x00).u8(0x0B);                            //     else fall through to the scan
+        w.u8(0x0B);                                                       //   end if
+        w.u8(0x23).u32(cursor).u8(0x21).u32(1);                           //   scan from the cursor: slot = cursor
         w.u8(0x03).u8(0x40);                                              //   loop
         w.u8(0x20).u32(1).u8(0x20).u32(2).u8(0x4F);                       //     if slot >= size: slot = 0
         w.u8(0x04).u8(0x40).u8(0x41).s64(0).u8(0x21).u32(1).u8(0x0B);
@@ -87,7 +92,7 @@ final class SlotGlue {
         w.u8(0x0C).u32(1);
         w.u8(0x0B);
         w.u8(0x0B);                                                       //   end loop
-        w.u8(0x0B);                                                       // end if
+        w.u8(0x0B);                                                       // end block
         w.u8(0x20).u32(1).u8(0x20).u32(0).u8(0x26).u32(table);            // table[slot] = r
         w.u8(0x23).u32(free).u8(0x41).s64(1).u8(0x6B).u8(0x24).u32(free); // free -= 1
         w.u8(0x20).u32(1).u8(0x41).s64(1).u8(0x6A).u8(0x24).u32(cursor);  // cursor = slot + 1
