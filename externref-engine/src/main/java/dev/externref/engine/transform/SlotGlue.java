@@ -162,6 +162,10 @@ final class SlotGlue {
         w.u8(0x04).u8(0x40).u8(0x0F).u8(0x0B);                            //   no hook, no count
         if (hook >= 0) {
             w.u8(0x20).u32(1).u8(0x10).u32(hook);                         // hook(r), while r is still in the table
+            // A hook that calls back into the module may have dropped this slot already:
+            // then it is free and counted, and must not be counted again.
+            w.u8(0x20).u32(0).u8(0x25).u32(table).u8(0xD1);
+            w.u8(0x04).u8(0x40).u8(0x0F).u8(0x0B);
         }
         w.u8(0x20).u32(0).u8(0xD0).u8(EXTERNREF).u8(0x26).u32(table);     // table[i] = null
         if (allocator == SlotAllocator.AMORTIZED) {
