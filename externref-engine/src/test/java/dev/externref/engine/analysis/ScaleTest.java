@@ -1,0 +1,255 @@
+package dev.externref.engine.analysis;
+
+import dev.externref.engine.ExternrefProcessor;
+import dev.externref.engine.ProcessingException;
+import dev.externref.engine.ProcessingException.Kind;
+import dev.externref.engine.ProcessingResult;
+import dev.externref.engine.format.ExternalKind;
+import dev.externref.engine.format.Import;
+import dev.externref.engine.format.IndexRemap;
+import dev.externref.engine.format.ModuleWriter;
+import dev.externref.engine.format.Section;
+import dev.externref.engine.format.WasmModule;
+import dev.externref.engine.testing.Checkout;
+import dev.externref.engine.transform.testkit.Modules;
+import dev.externref.engine.transform.testkit.ValidatedOutputs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The analysis must stay near-linear in the size of what it analyzes: thousands of blocks and
+ * locals in one function, a deep loop nest, and the largest real module. Timeouts are hang
+ * guards only; the measured times are printed for the record.
+ */
+class ScaleTest {
+    @RegisterExtension
+    static final ValidatedOutputs outputs = new ValidatedOutputs();
+
+    private static final Duration HANG_GUARD = Duration.ofSeconds(60);
+
+    private static <T> T timed(String what, Supplier<T> work) {
+        long t0 = System.nanoTime();
+        T result = assertTimeoutPreemptively(HANG_GUARD, work::get, what);
+        System.out.printf("[scale] %s: %.1f ms%n", what, (System.nanoTime() - t0) / 1e6);
+        return result;
+    }
+
+    /**
+     * One exported wrapper with {@code n} locals and {@code n} blocks in sequence; block i makes
+     * a reference in local i when i is a multiple of 3 (else an integer), uses it, and is left
+     * early by a br_if when the parameter is not zero. Every third local is split.
+     */
+    static String wide(int n) {
+        StringBuilder w = new StringBuilder("(func (export \"wide\") (param $skip i32) (result i32) (local $acc i32)\n");
+        w.append("  (local");
+        for (int i = 0; i < n; i++) {
+            w.append(" i32");
+        }
+        w.append(")\n  call $guard\n");
+        for (int i = 0; i < n; i++) {
+            int local = i + 2;
+            w.append("  block\n    local.get $skip\n    br_if 0\n");
+            if (i % 3 == 0) {
+                w.append("    i32.const ").append(i % 7).append("\n    call $host_make\n    local.set ").append(local)
+                        .append("\n    local.get ").append(local).append("\n    call $host_len\n");
+            } else {
+                w.append("    i32.const ").append(i % 5).append("\n    local.set ").append(local)
+                        .append("\n    local.get ").append(local).append("\n");
+            }
+            w.append("    local.get $acc\n    i32.add\n    local.set $acc\n  end\n");
+        }
+        return w.append("  local.get $acc)\n").toString();
+    }
+
+    static int wideResult(int n) {
+        int sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += i % 3 == 0 ? i % 7 : i % 5;
+        }
+        return sum;
+    }
+
+    @Test
+    void thousandsOfBlocksAndLocals() {
+        int n = 4000;
+        byte[] input = FlowKit.module(wide(n));
+        ProcessingResult r = timed("one function with " + n + " blocks and " + n + " locals",
+                () -> outputs.process(FlowKit.PROCESSOR, input, "wide " + n));
+        FlowKit.Host host = new FlowKit.Host(r.output());
+        assertEquals(wideResult(n), host.call("wide", 0));
+        assertEquals(0, host.call("wide", 1));
+    }
+
+    @Test
+    void theCostGrowsNearLinearly() {
+        // Time the same shape at 2000 and 8000 blocks/locals, after warming up; 16x would be quadratic.
+        byte[] small = FlowKit.module(wide(2000));
+        byte[] large = FlowKit.module(wide(8000));
+        for (int i = 0; i < 3; i++) {
+            FlowKit.PROCESSOR.process(small);
+        }
+        long s = best(() -> FlowKit.PROCESSOR.process(small));
+        long l = best(() -> FlowKit.PROCESSOR.process(large));
+        System.out.printf("[scale] 2000 blocks/locals: %.1f ms, 8000: %.1f ms (ratio %.1f for 4x the size)%n",
+                s / 1e6, l / 1e6, (double) l / s);
+        assertTrue(l < 12 * s + 50_000_000L, "4x the size costs " + (double) l / s + "x the time");
+    }
+
+    private static long best(Runnable r) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long t0 = System.nanoTime();
+            assertTimeoutPreemptively(HANG_GUARD, r::run);
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return best;
+    }
+
+    /**
+     * The body (locals and code) of {@code depth} nested loops, each run once except the
+     * outermost (twice): the innermost makes a reference into $x (local 1), the outermost reads
+     * $x at its head (null on entry) and adds its length to $sum (local 2); local 3 + d counts
+     * the iterations of loop d. Encoded directly: the WAT assembler stops at about 150 levels.
+     */
+    static byte[] nest(int depth) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(1);
+        b.writeBytes(Modules.leb(depth + 2));
+        b.write(0x7F);
+        b.writeBytes(new byte[] {0x10, 4}); // call $guard
+        for (int d = 0; d < depth; d++) {
+            b.writeBytes(new byte[] {0x03, 0x40});
+            if (d == 0) {
+                // local.get $x; call $host_len; local.get $sum; i32.add; local.set $sum
+                b.writeBytes(new byte[] {0x20, 1, 0x10, 2, 0x20, 2, 0x6A, 0x21, 2});
+            }
+        }
+        b.writeBytes(new byte[] {0x20, 0, 0x10, 5, 0x21, 1}); // local.get $n; call $host_make; local.set $x
+        for (int d = depth - 1; d >= 0; d--) {
+            byte[] counter = Modules.leb(d + 3);
+            b.write(0x20);
+            b.writeBytes(counter);
+            b.writeBytes(new byte[] {0x41, 1, 0x6A, 0x22});
+            b.writeBytes(counter);
+            b.writeBytes(new byte[] {0x41, (byte) (d == 0 ? 2 : 1), 0x49, 0x0D, 0, 0x0B});
+        }
+        b.writeBytes(new byte[] {0x20, 2, 0x0B});
+        return b.toByteArray();
+    }
+
+    @Test
+    void aDeepLoopNest() {
+        int depth = 2000;
+        byte[] placeholder = FlowKit.module("(func (export \"nest\") (param $n i32) (result i32) unreachable)");
+        byte[] input = FlowKit.withBody(placeholder, FlowKit.FIRST - FlowKit.IMPORTED, nest(depth));
+        ProcessingResult r = timed("a nest of " + depth + " loops", () -> outputs.process(FlowKit.PROCESSOR, input, "nest"));
+        FlowKit.Host host = new FlowKit.Host(r.output());
+        assertEquals(0 + 7, host.call("nest", 7), "null on the first outer iteration, the reference on the second");
+    }
+
+    @Test
+    void aLongChainOfCopiesAroundOneBackEdgeConvergesOrIsNamed() {
+        // x[k] = x[k-1] for k from n down to 1, then x[0] = a new reference: the reference moves
+        // one local per iteration of the fixpoint. Sound, but not what rustc emits.
+        int n = 100;
+        StringBuilder w = new StringBuilder("(func (export \"chain\") (param $i i32) (result i32)\n  (local");
+        for (int k = 0; k <= n; k++) {
+            w.append(" i32");
+        }
+        w.append(")\n  call $guard\n  loop\n");
+        for (int k = n; k >= 1; k--) {
+            w.append("    local.get ").append(k).append("\n    local.set ").append(k + 1).append("\n");
+        }
+        w.append("    i32.const 3\n    call $host_make\n    local.set 1\n");
+        w.append("    local.get $i\n    i32.const 1\n    i32.sub\n    local.tee $i\n    br_if 0\n  end\n");
+        w.append("  local.get ").append(n + 1).append("\n  call $host_len)\n");
+        byte[] input = FlowKit.module(w.toString());
+        try {
+            ProcessingResult r = timed("a chain of " + n + " copies", () -> outputs.process(FlowKit.PROCESSOR, input, "chain"));
+            FlowKit.Host host = new FlowKit.Host(r.output());
+            assertEquals(0, host.call("chain", 5), "null: the reference has not reached the end of the chain");
+            assertEquals(3, host.call("chain", n + 1));
+        } catch (ProcessingException e) {
+            assertEquals(Kind.UNSUPPORTED_REFERENCE_FLOW, e.kind());
+            assertTrue(e.getMessage().contains("export 'chain'") && e.getMessage().contains("did not converge"),
+                    e.getMessage());
+            System.out.println("[scale] chain of " + n + " copies refused: " + e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- the largest real module
+
+    @Test
+    void theAnalysisCostOnTheLargestRealModule() throws Exception {
+        Path file = Checkout.root().resolve("fixtures/modules/dev.wasm");
+        byte[] input = Files.readAllBytes(file);
+        ExternrefProcessor processor = ExternrefProcessor.builder().build();
+        ProcessingResult r = outputs.process(processor, input, "dev.wasm");
+        assertTrue(r.changed());
+        for (int i = 0; i < 5; i++) {
+            processor.process(input);
+            plainRewrite(input);
+        }
+        long total = median(() -> processor.process(input));
+        long plain = median(() -> plainRewrite(input));
+        System.out.printf("[scale] dev.wasm (%d bytes): processing %.1f ms, read+remap+write alone %.1f ms;"
+                        + " analysis and body rewriting %.1f ms (%.0f%%)%n", input.length, total / 1e6, plain / 1e6,
+                (total - plain) / 1e6, 100.0 * (total - plain) / total);
+        assertTrue(total < 10 * plain + 200_000_000L, "the analysis dominates: " + total / 1e6 + " ms vs " + plain / 1e6);
+    }
+
+    /** Parse, drop the externref.* imports and renumber functions, write: no analysis, no bodies rewritten. */
+    static byte[] plainRewrite(byte[] input) {
+        WasmModule m = WasmModule.parse(input);
+        int[] remap = new int[m.functionCount()];
+        List<Integer> removed = new ArrayList<>();
+        List<Integer> surrogates = new ArrayList<>();
+        int function = 0;
+        int next = 0;
+        int position = 0;
+        for (Import imp : m.imports()) {
+            if (imp.kind() == ExternalKind.FUNCTION) {
+                if (imp.module().equals("externref")) {
+                    removed.add(position);
+                    surrogates.add(function);
+                } else {
+                    remap[function] = next++;
+                }
+                function++;
+            }
+            position++;
+        }
+        for (int f = m.importedFunctionCount(); f < m.functionCount(); f++) {
+            remap[f] = next++;
+        }
+        for (int s : surrogates) {
+            remap[s] = next++; // where the glue functions go
+        }
+        ModuleWriter w = new ModuleWriter(m, IndexRemap.functions(remap));
+        removed.forEach(i -> w.removeEntry(Section.IMPORT, i));
+        return w.toBytes();
+    }
+
+    private static long median(Runnable r) {
+        long[] times = new long[7];
+        for (int i = 0; i < times.length; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            times[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(times);
+        return times[times.length / 2];
+    }
+}
