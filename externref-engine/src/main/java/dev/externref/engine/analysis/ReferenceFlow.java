@@ -252,6 +252,7 @@ public final class ReferenceFlow {
         final int nResults;
         final State label;          // block/if/function: state at the end; loop: state at the head
         final long[] labelValues;   // merged kinds of the values a branch carries
+        int blockType;              // as InstructionReader#blockType()
         State elseState;            // if: the state for the else branch
         long[] elseValues;
         boolean unreachable;
@@ -292,9 +293,13 @@ public final class ReferenceFlow {
     }
 
     private void error(String message) {
+        error(message, in.opcode(), in.start());
+    }
+
+    private void error(String message, int opcode, int at) {
         if (firstError == null) {
-            firstError = new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, name, in.start(),
-                    name + ": " + message + " (" + Opcodes.describe(in.opcode()) + " at byte offset " + in.start() + ")");
+            firstError = new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, name, at,
+                    name + ": " + message + " (" + Opcodes.describe(opcode) + " at byte offset " + at + ")");
         }
     }
 
@@ -360,6 +365,7 @@ public final class ReferenceFlow {
     private static final long REMOVE = 3;
     private static final long SPILL_STORE = 4; // slot key above
     private static final long SPILL_LOAD = 5;
+    private static final long RETYPE = 6;      // block, loop, if: its i32 result becomes externref
 
     private void step(int op) {
         switch (op) {
@@ -447,6 +453,7 @@ public final class ReferenceFlow {
         for (int i = arity[0] - 1; i >= 0; i--) {
             entry[i] = pop();
         }
+        int blockType = in.blockType();
         int height = sp;
         Frame f;
         if (op == LOOP) {
@@ -477,6 +484,10 @@ public final class ReferenceFlow {
             }
         }
         f.unreachable = !state.reachable;
+        f.blockType = blockType;
+        if (op != LOOP) {
+            checkBlockValues(f, entry, "parameter");
+        }
         frames.add(f);
         for (long v : entry) {
             push(v);
@@ -582,6 +593,8 @@ public final class ReferenceFlow {
             for (int i = f.nResults - 1; i >= 0; i--) {
                 results[i] = pop();
             }
+            checkBlockValues(f, f.labelValues, "parameter");
+            checkBlockValues(f, results, "result");
             frames.remove(frames.size() - 1);
             sp = f.height;
             for (long v : results) {
@@ -599,11 +612,36 @@ public final class ReferenceFlow {
                 }
             }
         }
+        checkBlockValues(f, f.labelValues, "result");
         frames.remove(frames.size() - 1);
         sp = f.height;
         state = new State(f.label);
         for (long v : f.labelValues) {
             push(v);
+        }
+    }
+
+    /**
+     * The parameters or results of a block, loop or if that carry references: a single i32
+     * result becomes an externref result; a block type given by a type index (multi-value, or
+     * with parameters) would need a new type, and a value that is a reference on some paths
+     * only cannot have one type.
+     */
+    private void checkBlockValues(Frame f, long[] values, String what) {
+        String block = f.opcode == LOOP ? "loop" : f.opcode == IF ? "if" : "block";
+        for (int i = 0; i < values.length; i++) {
+            long k = kind(values[i]);
+            if (k == CONFLICT) {
+                error(what + " " + i + " of this " + block + " is a host reference on some paths and an integer on others",
+                        f.opcode, f.start);
+            } else if (k == REF) {
+                if (f.blockType == InstructionReader.BLOCK_VALUE) {
+                    decisions.put(f.start, RETYPE);
+                } else {
+                    error("a host reference is " + what + " " + i + " of this " + block + ", whose type is a type index"
+                            + " (multi-value); the transform cannot give it an externref type", f.opcode, f.start);
+                }
+            }
         }
     }
 
@@ -896,6 +934,8 @@ public final class ReferenceFlow {
             int end = one.end();
             if (tag == REMOVE) {
                 edits.add(new FlowEdit(start, end, new byte[0]));
+            } else if (tag == RETYPE) {
+                edits.add(new FlowEdit(start, end, new byte[] {(byte) one.opcode(), (byte) ValType.EXTERNREF.code()}));
             } else if (tag == USE_INT || tag == USE_REF) {
                 int local = one.index();
                 boolean wantRef = tag == USE_REF;
