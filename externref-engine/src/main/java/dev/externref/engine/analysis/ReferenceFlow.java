@@ -365,7 +365,7 @@ public final class ReferenceFlow {
     private static final long REMOVE = 3;
     private static final long SPILL_STORE = 4; // slot key above
     private static final long SPILL_LOAD = 5;
-    private static final long RETYPE = 6;      // block, loop, if: its i32 result becomes externref
+    private static final long RETYPE = 6;      // block, loop, if, select: its i32 result becomes externref
 
     private void step(int op) {
         switch (op) {
@@ -404,6 +404,11 @@ public final class ReferenceFlow {
                 long b = pop();
                 long a = pop();
                 long v = merge(a, b);
+                if (kind(v) == CONFLICT && state.reachable) {
+                    error("select chooses between a host reference and an integer");
+                } else if (kind(v) == REF) {
+                    decide(RETYPE); // an untyped select takes numbers only: it becomes select (result externref)
+                }
                 push(kind(v) == UNINIT ? INT : v);
             }
             case LOCAL_GET -> localGet(in.index());
@@ -934,6 +939,8 @@ public final class ReferenceFlow {
             int end = one.end();
             if (tag == REMOVE) {
                 edits.add(new FlowEdit(start, end, new byte[0]));
+            } else if (tag == RETYPE && (one.opcode() == SELECT || one.opcode() == SELECT_TYPED)) {
+                edits.add(new FlowEdit(start, end, new byte[] {(byte) SELECT_TYPED, 1, (byte) ValType.EXTERNREF.code()}));
             } else if (tag == RETYPE) {
                 edits.add(new FlowEdit(start, end, new byte[] {(byte) one.opcode(), (byte) ValType.EXTERNREF.code()}));
             } else if (tag == USE_INT || tag == USE_REF) {
