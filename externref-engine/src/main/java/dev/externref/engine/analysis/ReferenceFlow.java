@@ -50,6 +50,7 @@ public final class ReferenceFlow {
     private static final long SYM = 6;       // global G + offset: G in bits 8..31, offset in the upper 32 bits
 
     private static final int MAX_PASSES = 64;
+    private static final int INSIDE_DEAD = -2;
 
     private final WasmModule m;
     private final int function;
@@ -69,6 +70,7 @@ public final class ReferenceFlow {
 
     // Per pass.
     private final Map<Integer, Long> decisions = new TreeMap<>();
+    private final List<int[]> deadCode = new ArrayList<>(); // [from, to): never runs, becomes `unreachable`
     private ProcessingException firstError;
     private long[] stack = new long[64];
     private int sp;
@@ -256,6 +258,7 @@ public final class ReferenceFlow {
         State elseState;            // if: the state for the else branch
         long[] elseValues;
         boolean unreachable;
+        int deadFrom = -1;          // where code that never runs starts in this frame; INSIDE_DEAD: all of it
 
         Frame(int opcode, int start, int height, int nParams, int nResults, State label, int labelArity) {
             this.opcode = opcode;
@@ -276,6 +279,7 @@ public final class ReferenceFlow {
 
     private void pass() {
         decisions.clear();
+        deadCode.clear();
         firstError = null;
         sp = 0;
         frames.clear();
@@ -293,7 +297,9 @@ public final class ReferenceFlow {
     }
 
     private void error(String message) {
-        error(message, in.opcode(), in.start());
+        if (state.reachable) { // what never runs is removed: nothing there can be unsound
+            error(message, in.opcode(), in.start());
+        }
     }
 
     private void error(String message, int opcode, int at) {
@@ -351,6 +357,31 @@ public final class ReferenceFlow {
         sp = f.height;
         f.unreachable = true;
         state = State.unreachable(localCount);
+        if (f.deadFrom == -1) {
+            f.deadFrom = in.end();
+        }
+    }
+
+    /**
+     * Code that never runs still has to validate, and the locals it uses keep their i32 type
+     * while what it computes may now be externref: it is replaced by {@code unreachable}, from
+     * where the frame's code stopped being reachable to its {@code else} or {@code end}.
+     */
+    private void closeDeadCode(Frame f) {
+        if (f.deadFrom >= 0) {
+            if (f.deadFrom < in.start()) {
+                deadCode.add(new int[] {f.deadFrom, in.start()});
+            }
+            f.deadFrom = -1;
+        }
+    }
+
+    /** After an end that no path reaches, the enclosing frame's code never runs either. */
+    private void deadAfterEnd() {
+        Frame f = top();
+        if (!state.reachable && f.deadFrom == -1) {
+            f.deadFrom = in.end();
+        }
     }
 
     private void decide(long decision) {
@@ -489,6 +520,7 @@ public final class ReferenceFlow {
             }
         }
         f.unreachable = !state.reachable;
+        f.deadFrom = f.unreachable ? INSIDE_DEAD : -1;
         f.blockType = blockType;
         if (op != LOOP) {
             checkBlockValues(f, entry, "parameter");
@@ -562,6 +594,7 @@ public final class ReferenceFlow {
         if (f.opcode != IF || f.elseState == null) {
             return;
         }
+        closeDeadCode(f);
         // The then-branch ends here: its state and results go to the end of the if.
         endOfArm(f);
         sp = f.height;
@@ -586,6 +619,7 @@ public final class ReferenceFlow {
 
     private void endBlock() {
         Frame f = top();
+        closeDeadCode(f);
         if (f.opcode == -1) {
             if (state.reachable) {
                 checkResults(f.nResults);
@@ -605,6 +639,7 @@ public final class ReferenceFlow {
             for (long v : results) {
                 push(v);
             }
+            deadAfterEnd();
             return;
         }
         endOfArm(f);
@@ -624,6 +659,7 @@ public final class ReferenceFlow {
         for (long v : f.labelValues) {
             push(v);
         }
+        deadAfterEnd();
     }
 
     /**
@@ -930,9 +966,20 @@ public final class ReferenceFlow {
         List<ValType> newLocals = new ArrayList<>();
         Map<Long, Integer> allocated = new HashMap<>();
         byte[] src = m.bytes();
+        deadCode.sort((a, b) -> Integer.compare(a[0], b[0]));
+        for (int[] dead : deadCode) {
+            edits.add(new FlowEdit(dead[0], dead[1], new byte[] {UNREACHABLE}));
+        }
+        int nextDead = 0;
         for (Map.Entry<Integer, Long> d : decisions.entrySet()) {
             int start = d.getKey();
             long decision = d.getValue();
+            while (nextDead < deadCode.size() && deadCode.get(nextDead)[1] <= start) {
+                nextDead++;
+            }
+            if (nextDead < deadCode.size() && deadCode.get(nextDead)[0] <= start) {
+                continue; // removed with the code that never runs
+            }
             long tag = decision & 0xFF;
             InstructionReader one = InstructionReader.over(src, start, body.end());
             one.next();
@@ -970,6 +1017,7 @@ public final class ReferenceFlow {
                 edits.add(new FlowEdit(start, end, w.toByteArray()));
             }
         }
+        edits.sort((a, b) -> Integer.compare(a.start(), b.start()));
         return new Result(edits, newLocals);
     }
 }
