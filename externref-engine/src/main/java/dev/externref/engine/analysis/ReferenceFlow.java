@@ -185,10 +185,15 @@ public final class ReferenceFlow {
         }
     }
 
-    /** The state at one program point: locals and the kinds of shadow-stack slots. */
+    /**
+     * The state at one program point: locals, the kinds of shadow-stack slots, and the globals
+     * this function has set to an address relative to their own value at entry (a stack
+     * pointer moved for a frame: SYM of the global; INT when no longer known).
+     */
     private static final class State {
         final long[] locals;
         final TreeMap<Long, Long> slots;
+        HashMap<Integer, Long> globals; // null: every global holds its value at entry
         boolean reachable;
 
         State(int n) {
@@ -199,7 +204,26 @@ public final class ReferenceFlow {
         State(State o) {
             locals = o.locals.clone();
             slots = new TreeMap<>(o.slots);
+            globals = o.globals == null ? null : new HashMap<>(o.globals);
             reachable = o.reachable;
+        }
+
+        long global(int g) {
+            Long v = globals == null ? null : globals.get(g);
+            return v == null ? sym(g, 0) : v;
+        }
+
+        void setGlobal(int g, long v) {
+            if (v == sym(g, 0)) {
+                if (globals != null) {
+                    globals.remove(g);
+                }
+            } else {
+                if (globals == null) {
+                    globals = new HashMap<>();
+                }
+                globals.put(g, v);
+            }
         }
 
         static State unreachable(int n) {
@@ -216,6 +240,7 @@ public final class ReferenceFlow {
             System.arraycopy(from.locals, 0, into.locals, 0, from.locals.length);
             into.slots.clear();
             into.slots.putAll(from.slots);
+            into.globals = from.globals == null ? null : new HashMap<>(from.globals);
             into.reachable = true;
             return true;
         }
@@ -239,6 +264,23 @@ public final class ReferenceFlow {
             if (!from.slots.containsKey(e.getKey()) && e.getValue() == REF) {
                 e.setValue(CONFLICT);
                 c = true;
+            }
+        }
+        // A global moved differently on two paths: its value is no longer known.
+        if (into.globals != null || from.globals != null) {
+            java.util.Set<Integer> moved = new java.util.HashSet<>();
+            if (into.globals != null) {
+                moved.addAll(into.globals.keySet());
+            }
+            if (from.globals != null) {
+                moved.addAll(from.globals.keySet());
+            }
+            for (int g : moved) {
+                long mine = into.global(g);
+                if (mine != from.global(g) && mine != INT) {
+                    into.setGlobal(g, INT);
+                    c = true;
+                }
             }
         }
         return c;
@@ -445,13 +487,19 @@ public final class ReferenceFlow {
             case LOCAL_GET -> localGet(in.index());
             case LOCAL_SET -> localSet(in.index(), pop(), false);
             case LOCAL_TEE -> localSet(in.index(), pop(), true);
-            case GLOBAL_GET -> push(sym(in.index(), 0));
+            case GLOBAL_GET -> push(state.global(in.index()));
             case GLOBAL_SET -> {
                 long v = pop();
+                int g = in.index();
                 if (kind(v) == REF || kind(v) == CONFLICT) {
                     error("a host reference is stored in a global");
-                } else if (kind(v) == SYM && symGlobal(v) != in.index()) {
+                } else if (kind(v) == SYM && symGlobal(v) != g) {
                     escapeIfSym(v);
+                }
+                // Addresses stay relative to the global's value at entry: after the stack
+                // pointer moves, global.get gives the moved address (a nested frame).
+                if (state.reachable) {
+                    state.setGlobal(g, kind(v) == SYM && symGlobal(v) == g ? v : INT);
                 }
             }
             case I32_CONST -> push(constant((int) in.constant()));
