@@ -867,7 +867,19 @@ public final class ReferenceFlow {
         }
         long at = high(addr) + offset;
         int g = symGlobal(addr);
-        Long slot = state.slots.get(slotKey(g, at));
+        // A load that is not an i32.load of exactly a spilled reference reads (part of) it as a number.
+        long exact = slotKey(g, at);
+        for (Map.Entry<Long, Long> e : state.slots.subMap(slotKey(g, at - 3), true, slotKey(g, at + width(op) - 1), true)
+                .entrySet()) {
+            if ((e.getValue() == REF || e.getValue() == CONFLICT) && (op != 0x28 || e.getKey() != exact)) {
+                long spilled = (e.getKey() & 0xFFFF_FFFFL) - (1L << 31);
+                error("a host reference spilled to the shadow stack at offset " + spilled + " is read as an integer by a "
+                        + width(op) + "-byte load at offset " + at);
+                push(INT);
+                return;
+            }
+        }
+        Long slot = state.slots.get(exact);
         Long escaped = escapedFrom.get(g);
         boolean safe = escaped == null || at + 4 <= escaped;
         if (op == 0x28 && slot != null && slot == REF) {
