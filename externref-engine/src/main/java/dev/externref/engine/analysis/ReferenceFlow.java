@@ -492,7 +492,8 @@ public final class ReferenceFlow {
                 long v = pop();
                 int g = in.index();
                 if (kind(v) == REF || kind(v) == CONFLICT) {
-                    error("a host reference is stored in a global");
+                    error("a host reference is stored in global " + g
+                            + " (globals hold numbers; references can only live in locals and tables)");
                 } else if (kind(v) == SYM && symGlobal(v) != g) {
                     escapeIfSym(v);
                 }
