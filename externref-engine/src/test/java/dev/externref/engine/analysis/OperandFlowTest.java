@@ -304,6 +304,79 @@ class OperandFlowTest {
     }
 
     @Test
+    void anythingInCodeThatNeverRunsIsRemoved() {
+        // Dead code may even be unsound, hold a guard call, or nest blocks with results.
+        FlowKit.Host host = run("dead code, unsound", """
+                  (func (export "dead_arms") (param $c i32) (param $n i32) (result i32) (local $r i32)
+                    call $guard
+                    local.get $c
+                    if (result i32)
+                      local.get $n
+                      call $host_make
+                      local.tee $r
+                      call $host_len
+                      br 0
+                      call $guard
+                      local.get $r
+                      i32.const 1
+                      i32.add
+                    else
+                      local.get $n
+                      return
+                      block (result i32)
+                        local.get $n
+                        call $host_make
+                        local.set $r
+                        local.get $r
+                      end
+                      global.set $sp
+                      i32.const 0
+                    end
+                    i32.const 1000
+                    i32.add)
+                """);
+        assertEquals(1003, host.call("dead_arms", 1, 3));
+        assertEquals(3, host.call("dead_arms", 0, 3));
+        host.assertClean();
+    }
+
+    @Test
+    void simdInAFunctionThatHandlesReferences() {
+        // With +simd128 LLVM vectorizes loops of exports that also take references.
+        FlowKit.Host host = run("simd", """
+                  (func (export "simd") (param $slot i32) (param $n i32) (result i32) (local $fp i32) (local $v v128)
+                    global.get $sp
+                    i32.const 32
+                    i32.sub
+                    local.tee $fp
+                    global.set $sp
+                    call $guard
+                    local.get $n
+                    i32x4.splat
+                    local.set $v
+                    local.get $fp
+                    local.get $v
+                    v128.store offset=16
+                    i32.const -1
+                    call $get
+                    call $host_len
+                    local.get $fp
+                    i32.load offset=20
+                    i32.add
+                    local.get $v
+                    local.get $v
+                    i32x4.add
+                    i32x4.extract_lane 3
+                    i32.add
+                    local.get $fp
+                    i32.const 32
+                    i32.add
+                    global.set $sp)
+                """);
+        assertEquals(0 + 5 + 10, host.call("simd", 0, 5));
+    }
+
+    @Test
     void aReferenceReturnedThroughTheFunctionsLabel() {
         byte[] input = FlowKit.module("""
                   (func (export "early") (param $n i32) (result i32)
