@@ -269,6 +269,47 @@ final class FlowKit {
         }
     }
 
+    /**
+     * Runs {@code export(args)} of a processed module of this kit in V8 (for what Chicory's
+     * interpreter cannot run, such as SIMD), with the same host functions over JavaScript
+     * strings; returns the export's result.
+     */
+    static String callInNode(byte[] processed, String export, int... args) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("flowkit");
+            java.nio.file.Path wasm = dir.resolve("m.wasm");
+            java.nio.file.Path script = dir.resolve("run.mjs");
+            java.nio.file.Files.write(wasm, processed);
+            java.nio.file.Files.writeString(script, """
+                    import { readFileSync } from 'node:fs';
+                    const m = new WebAssembly.Module(readFileSync(process.argv[2]));
+                    const len = (s) => (s === null ? 0 : s.length);
+                    const i = new WebAssembly.Instance(m, {
+                      host: {
+                        log: () => {}, len, make: (n) => 'x'.repeat(n),
+                        pick: (a, w, b) => (w === 0 ? a : b), pair: (n) => ['y'.repeat(n), 2 * n],
+                        same: (a, b) => (a === b ? 1 : 0),
+                      },
+                      hooks: { drop: () => {} },
+                    });
+                    const args = process.argv.slice(4).map(Number);
+                    console.log(String(i.exports[process.argv[3]](...args)));
+                    """);
+            List<String> argv = new ArrayList<>(List.of(wasm.toString(), export));
+            for (int a : args) {
+                argv.add(Integer.toString(a));
+            }
+            dev.externref.engine.testing.Node.Result r = dev.externref.engine.testing.Node.run(
+                    dev.externref.engine.testing.Node.DEFAULT_TIMEOUT, script, argv, null);
+            if (!r.ok()) {
+                throw new AssertionError(r.describe());
+            }
+            return r.stdout().trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A new host object standing for a reference the host passes in. */
     static Object text(String s) {
         return new StringBuilder(Objects.requireNonNull(s));
