@@ -994,6 +994,9 @@ public final class ReferenceFlow {
                 default -> null;
             };
         }
+        if (prefix == 0xFD) {
+            return simd(sub);
+        }
         if (prefix == 0xFE) {
             if (sub == 0) {
                 return new int[] {2, 1};
@@ -1018,6 +1021,47 @@ public final class ReferenceFlow {
             }
         }
         return null;
+    }
+
+    /**
+     * Pops and pushes of the SIMD (0xFD) instructions, relaxed SIMD included. Their addresses
+     * are popped as integers, so a frame address they use counts as escaped.
+     */
+    private static int[] simd(int sub) {
+        if (sub <= 10 || sub == 0x5C || sub == 0x5D) {
+            return new int[] {1, 1};                        // v128.load*
+        }
+        if (sub == 11) {
+            return new int[] {2, 0};                        // v128.store
+        }
+        if (sub == 12) {
+            return new int[] {0, 1};                        // v128.const
+        }
+        if (sub >= 21 && sub <= 34) {                       // extract_lane / replace_lane
+            boolean replace = sub == 23 || sub == 26 || sub == 28 || sub == 30 || sub == 32 || sub == 34;
+            return replace ? new int[] {2, 1} : new int[] {1, 1};
+        }
+        if (sub >= 0x54 && sub <= 0x57) {
+            return new int[] {2, 1};                        // v128.load*_lane
+        }
+        if (sub >= 0x58 && sub <= 0x5B) {
+            return new int[] {2, 0};                        // v128.store*_lane
+        }
+        if (sub == 0x52 || (sub >= 0x105 && sub <= 0x10C) || sub == 0x113) {
+            return new int[] {3, 1};                        // bitselect, relaxed madd/laneselect/dot_add
+        }
+        boolean unary = (sub >= 15 && sub <= 20) || sub == 0x4D || sub == 0x53 || sub == 0x5E || sub == 0x5F
+                || (sub >= 0x60 && sub <= 0x64) || (sub >= 0x67 && sub <= 0x6A) || sub == 0x74 || sub == 0x75
+                || sub == 0x7A || (sub >= 0x7C && sub <= 0x81) || sub == 0x83 || sub == 0x84
+                || (sub >= 0x87 && sub <= 0x8A) || sub == 0x94 || sub == 0xA0 || sub == 0xA1 || sub == 0xA3
+                || sub == 0xA4 || (sub >= 0xA7 && sub <= 0xAA) || sub == 0xC0 || sub == 0xC1 || sub == 0xC3
+                || sub == 0xC4 || (sub >= 0xC7 && sub <= 0xCA) || sub == 0xE0 || sub == 0xE1 || sub == 0xE3
+                || sub == 0xEC || sub == 0xED || sub == 0xEF || (sub >= 0xF8 && sub <= 0xFF)
+                || (sub >= 0x101 && sub <= 0x104);
+        if (unary) {
+            return new int[] {1, 1};
+        }
+        return sub <= 0x113 ? new int[] {2, 1} : null;     // shuffle, swizzle, comparisons, arithmetic, shifts
     }
 
     // ---------------------------------------------------------------- rewrite
