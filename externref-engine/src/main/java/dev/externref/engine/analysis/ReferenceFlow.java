@@ -191,21 +191,58 @@ public final class ReferenceFlow {
      * pointer moved for a frame: SYM of the global; INT when no longer known).
      */
     private static final class State {
-        final long[] locals;
+        // Locals in chunks shared copy-on-write between states: copying a state and merging
+        // states that differ in a few locals cost the number of chunks, not of locals, which
+        // keeps functions with thousands of locals and blocks near-linear.
+        static final int SHIFT = 6;
+        static final int CHUNK = 1 << SHIFT;
+
+        final int n;
+        long[][] chunks;        // null: an unreachable state that nothing has reached yet (all BOTTOM)
+        boolean[] owned;        // chunk i is this state's own: may be written in place
         final TreeMap<Long, Long> slots;
         HashMap<Integer, Long> globals; // null: every global holds its value at entry
         boolean reachable;
 
         State(int n) {
-            locals = new long[n];
+            this.n = n;
             slots = new TreeMap<>();
         }
 
         State(State o) {
-            locals = o.locals.clone();
+            n = o.n;
+            if (o.chunks != null) {
+                chunks = o.chunks.clone();
+                owned = new boolean[chunks.length];
+                java.util.Arrays.fill(o.owned, false);
+            }
             slots = new TreeMap<>(o.slots);
             globals = o.globals == null ? null : new HashMap<>(o.globals);
             reachable = o.reachable;
+        }
+
+        long get(int i) {
+            return chunks == null ? BOTTOM : chunks[i >>> SHIFT][i & (CHUNK - 1)];
+        }
+
+        void set(int i, long v) {
+            if (chunks == null) {
+                chunks = new long[(n + CHUNK - 1) >>> SHIFT][];
+                owned = new boolean[chunks.length];
+                for (int c = 0; c < chunks.length; c++) {
+                    chunks[c] = new long[CHUNK];
+                    owned[c] = true;
+                }
+            }
+            int c = i >>> SHIFT;
+            if (chunks[c][i & (CHUNK - 1)] == v) {
+                return;
+            }
+            if (!owned[c]) {
+                chunks[c] = chunks[c].clone();
+                owned[c] = true;
+            }
+            chunks[c][i & (CHUNK - 1)] = v;
         }
 
         long global(int g) {
@@ -237,7 +274,13 @@ public final class ReferenceFlow {
             return false;
         }
         if (!into.reachable) {
-            System.arraycopy(from.locals, 0, into.locals, 0, from.locals.length);
+            if (from.chunks == null) {
+                into.chunks = null;
+            } else {
+                into.chunks = from.chunks.clone();
+                into.owned = new boolean[into.chunks.length];
+                java.util.Arrays.fill(from.owned, false);
+            }
             into.slots.clear();
             into.slots.putAll(from.slots);
             into.globals = from.globals == null ? null : new HashMap<>(from.globals);
@@ -245,11 +288,23 @@ public final class ReferenceFlow {
             return true;
         }
         boolean c = false;
-        for (int i = 0; i < into.locals.length; i++) {
-            long v = merge(into.locals[i], from.locals[i]);
-            if (v != into.locals[i]) {
-                into.locals[i] = v;
-                c = true;
+        if (from.chunks != null && into.chunks == null) {
+            into.set(0, BOTTOM); // allocates
+        }
+        for (int k = 0; from.chunks != null && k < into.chunks.length; k++) {
+            long[] mine = into.chunks[k];
+            long[] theirs = from.chunks[k];
+            if (mine == theirs) {
+                continue; // shared: equal
+            }
+            int base = k << State.SHIFT;
+            for (int j = 0; j < State.CHUNK && base + j < into.n; j++) {
+                long v = merge(mine[j], theirs[j]);
+                if (v != mine[j]) {
+                    into.set(base + j, v);
+                    mine = into.chunks[k];
+                    c = true;
+                }
             }
         }
         for (Map.Entry<Long, Long> e : from.slots.entrySet()) {
@@ -328,7 +383,7 @@ public final class ReferenceFlow {
         state = new State(localCount);
         state.reachable = true;
         for (int i = 0; i < localCount; i++) {
-            state.locals[i] = i < params ? (ownRefs.get(i) ? REF : INT) : UNINIT;
+            state.set(i, i < params ? (ownRefs.get(i) ? REF : INT) : UNINIT);
         }
         frames.add(new Frame(-1, body.codeStart(), 0, 0, ownResults, State.unreachable(localCount), ownResults));
         in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
@@ -777,7 +832,7 @@ public final class ReferenceFlow {
             push(INT);
             return;
         }
-        long v = state.locals[local];
+        long v = state.get(local);
         long k = kind(v);
         if (k == CONFLICT && state.reachable) {
             error("local " + local + " holds a host reference on some paths to this use and an integer on others");
@@ -804,7 +859,7 @@ public final class ReferenceFlow {
         }
         decide(k == REF ? USE_REF : USE_INT);
         if (state.reachable) {
-            state.locals[local] = k == BOTTOM ? INT : v;
+            state.set(local, k == BOTTOM ? INT : v);
         }
         if (tee) {
             push(v);
