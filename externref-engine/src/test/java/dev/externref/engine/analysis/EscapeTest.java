@@ -69,6 +69,9 @@ class EscapeTest {
                         "(table 1 funcref)\n(type $t (func (param i32) (result i32)))\n" + GUARDED
                                 + "local.get $slot call $get i32.const 0 call_indirect (type $t))",
                         CALL_INDIRECT_OP, -1, 0, flow, "export 'w'", "host reference is used as an integer by call_indirect"),
+                new Case("passed to externref.drop, which takes a slot index",
+                        GUARDED + "local.get $slot call $get call $drop i32.const 0)",
+                        CALL, 6, 0, flow, "export 'w'", "host reference reaches parameter 0 of import 'externref.drop'"),
                 new Case("an integer where a described import takes a reference",
                         GUARDED + "local.get $slot call $host_len)",
                         CALL, 2, 0, flow, "export 'w'", "parameter 0 of import 'host.len'",
