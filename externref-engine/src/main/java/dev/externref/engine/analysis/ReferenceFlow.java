@@ -67,6 +67,7 @@ public final class ReferenceFlow {
     private final Map<Integer, long[]> loopParams = new HashMap<>();
     private final Map<Integer, Long> escapedFrom = new HashMap<>();
     private boolean changed;
+    private int changedLoop = -1; // the last loop whose head changed, for the message
 
     // Per pass.
     private final Map<Integer, Long> decisions = new TreeMap<>();
@@ -108,8 +109,12 @@ public final class ReferenceFlow {
             flow.changed = false;
             flow.pass();
             if (++passes > MAX_PASSES) {
-                throw new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, name, flow.body.start(),
-                        name + ": the reference analysis did not converge");
+                int at = flow.changedLoop >= 0 ? flow.changedLoop : flow.body.start();
+                throw new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, name, at,
+                        name + ": the reference analysis did not converge after " + MAX_PASSES + " passes: what the"
+                                + (flow.changedLoop >= 0 ? " loop at byte offset " + at : " function")
+                                + " carries around its back edge still changes (for example, a value copied one local further on"
+                                + " each iteration, through a chain longer than that)");
             }
         } while (flow.changed);
         if (flow.firstError != null) {
@@ -602,6 +607,7 @@ public final class ReferenceFlow {
             long[] headValues = loopParams.computeIfAbsent(key, k -> new long[arity[0]]);
             if (mergeState(head, state)) {
                 changed = true;
+                changedLoop = key;
             }
             for (int i = 0; i < entry.length; i++) {
                 long v = merge(headValues[i], entry[i]);
@@ -660,6 +666,7 @@ public final class ReferenceFlow {
         }
         if (c && target.opcode == LOOP) {
             changed = true;
+            changedLoop = target.start;
             long[] heads = loopParams.get(target.start);
             for (int i = 0; i < arity; i++) {
                 heads[i] = merge(heads[i], target.labelValues[i]);
