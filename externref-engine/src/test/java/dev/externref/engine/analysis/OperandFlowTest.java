@@ -378,6 +378,41 @@ class OperandFlowTest {
     }
 
     @Test
+    void aReferenceWaitingOnTheStackBelowABlockAndALoop() {
+        // Other arguments of the consuming call are computed in between, with control flow.
+        FlowKit.Host host = run("waiting", """
+                  (func (export "waiting") (param $n i32) (result i32) (local $i i32)
+                    call $guard
+                    local.get $n
+                    call $host_make
+                    loop
+                      local.get $i
+                      i32.const 1
+                      i32.add
+                      local.tee $i
+                      local.get $n
+                      i32.lt_u
+                      br_if 0
+                    end
+                    block (result i32)
+                      local.get $i
+                      local.get $i
+                      local.get $n
+                      i32.eq
+                      br_if 0
+                      drop
+                      i32.const 7
+                    end
+                    i32.const 3
+                    call $host_make
+                    call $host_pick
+                    call $host_len)
+                """);
+        assertEquals(3, host.call("waiting", 4), "pick(a, 1, b) is b");
+        assertEquals(4, host.seen.get(0).toString().length());
+    }
+
+    @Test
     void aReferenceReturnedThroughTheFunctionsLabel() {
         byte[] input = FlowKit.module("""
                   (func (export "early") (param $n i32) (result i32)

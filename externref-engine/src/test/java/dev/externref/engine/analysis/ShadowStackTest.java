@@ -232,6 +232,27 @@ class ShadowStackTest {
     }
 
     @Test
+    void anAddressEscapingAboveTheSpillSlotLeavesTheSlotALocal() {
+        // A callee given a pointer into the frame writes at and above it, not below.
+        FlowKit.Host host = run("escape above", "$escape_above", """
+                    local.get $fp
+                    local.get $slot
+                    call $get
+                    i32.store offset=4
+                    local.get $fp
+                    i32.const 8
+                    i32.add
+                    call $log
+                    local.get $fp
+                    i32.load offset=4
+                    call $host_len
+                    local.set $n
+                """);
+        callsWork(host, 5);
+        assertEquals(List.of(FRAME + 8), host.logs);
+    }
+
+    @Test
     void aRecursiveWrapperKeepsOneSpillPerActivation() {
         String wrapper = """
                   (func $rec (param $slot i32) (param $depth i32) (result i32) (local $fp i32) (local $n i32)
