@@ -30,10 +30,12 @@ import static dev.externref.engine.format.Opcodes.*;
  *
  * <p>From that it derives the rewrite: every local is split by what each access sees (an
  * i32 version and an externref version, allocated on demand), a reference stored to a frame
- * slot of the shadow stack and loaded back from the same slot becomes a local, and the guard
- * calls go. Anything it cannot prove sound is a precise error naming the function, the byte
- * offset and the value: a use reached by both kinds, a reference that escapes to memory, to
- * an integer operation or to a function that does not take references.
+ * slot of the shadow stack and loaded back from the same slot becomes a local, a block, loop,
+ * if or select whose i32 result is a reference gets an externref result, code that never runs
+ * becomes {@code unreachable} (it must still validate), and the guard calls go. Anything it
+ * cannot prove sound is a precise error naming the function, the byte offset and the value: a
+ * use reached by both kinds, a reference that escapes to memory, to an integer operation or to
+ * a function that does not take references, a reference in a multi-value block.
  */
 public final class ReferenceFlow {
     /** The rewrite of one function: code edits in order, and the locals to append. */
