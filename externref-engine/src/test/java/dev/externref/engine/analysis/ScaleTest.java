@@ -125,6 +125,56 @@ class ScaleTest {
         assertTrue(l < 8 * s + 100_000_000L, "4x the size costs " + (double) l / s + "x the time");
     }
 
+    /**
+     * The body of {@code frames (n) -> i32}: a new reference spilled at $fp+0, then {@code n}
+     * blocks, each storing an integer to a frame slot of its own ($fp+4+4i, when n is not 0),
+     * then the reference reloaded and passed to host.len. The frame is above the stack pointer,
+     * in memory grown for it. Opt-level 0 keeps every variable in such a slot.
+     */
+    static byte[] frames(int n) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes(new byte[] {1, 1, 0x7F}); // local $fp (1)
+        b.writeBytes(new byte[] {0x10, 4}); // call $guard
+        b.writeBytes(new byte[] {0x41, 2, 0x40, 0, 0x1A}); // i32.const 2; memory.grow; drop
+        b.writeBytes(new byte[] {0x23, 0, 0x41, (byte) 0x80, 0x08, 0x6A, 0x21, 1}); // $fp = $sp + 1024
+        b.writeBytes(new byte[] {0x20, 1, 0x20, 0, 0x10, 5, 0x36, 2, 0}); // i32.store ($fp, host_make(n))
+        for (int i = 0; i < n; i++) {
+            b.writeBytes(new byte[] {0x02, 0x40, 0x20, 0, 0x45, 0x0D, 0}); // block; n == 0: br_if 0
+            b.writeBytes(new byte[] {0x20, 1, 0x41, (byte) (i & 0x3F), 0x36, 2});
+            b.writeBytes(Modules.leb(4 + 4L * i));
+            b.write(0x0B);
+        }
+        b.writeBytes(new byte[] {0x20, 1, 0x28, 2, 0, 0x10, 2, 0x0B}); // host_len(i32.load $fp)
+        return b.toByteArray();
+    }
+
+    static byte[] framesModule(int n) {
+        byte[] placeholder = FlowKit.module("(func (export \"frames\") (param $n i32) (result i32) unreachable)");
+        return FlowKit.withBody(placeholder, FlowKit.FIRST - FlowKit.IMPORTED, frames(n));
+    }
+
+    @Test
+    void thousandsOfFrameSlotsAndBlocks() {
+        int n = 10_000;
+        byte[] input = framesModule(n);
+        ProcessingResult r = timed("one function with " + n + " frame slots and blocks",
+                () -> outputs.process(FlowKit.PROCESSOR, input, "frames " + n));
+        FlowKit.Host host = new FlowKit.Host(r.output());
+        assertEquals(7, host.call("frames", 7));
+        assertEquals((n - 1) & 0x3F, host.instance.memory().readInt(2048 + 4 + 4 * (n - 1)));
+        byte[] small = framesModule(2000);
+        byte[] large = framesModule(8000);
+        for (int i = 0; i < 2; i++) {
+            FlowKit.PROCESSOR.process(small);
+            FlowKit.PROCESSOR.process(large);
+        }
+        long s = best(() -> FlowKit.PROCESSOR.process(small));
+        long l = best(() -> FlowKit.PROCESSOR.process(large));
+        System.out.printf("[scale] 2000 frame slots/blocks: %.1f ms, 8000: %.1f ms (ratio %.1f for 4x the size)%n",
+                s / 1e6, l / 1e6, (double) l / s);
+        assertTrue(l < 8 * s + 100_000_000L, "4x the size costs " + (double) l / s + "x the time");
+    }
+
     private static long best(Runnable r) {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
