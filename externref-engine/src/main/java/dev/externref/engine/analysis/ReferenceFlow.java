@@ -983,11 +983,14 @@ public final class ReferenceFlow {
         long at = high(addr) + offset;
         int g = symGlobal(addr);
         int w = width(op);
-        // Anything this store overlaps now holds an integer (or, for a reference spill, the reference).
+        // Anything this store overlaps now holds an integer (or, for a reference spill, the
+        // reference). Slots hold only references and conflicts: a slot that is not there holds
+        // an integer (or memory this function never wrote), so integer stores add nothing and
+        // states stay small however many integer slots a frame has.
         long lo = slotKey(g, at - 3);
         long hi = slotKey(g, at + w - 1);
         if (lo <= hi) {
-            state.slots.subMap(lo, true, hi, true).replaceAll((key, old) -> INT);
+            state.slots.subMap(lo, true, hi, true).clear();
         }
         if (k == CONFLICT) {
             error("a value that is a host reference on some paths and an integer on others is stored to the shadow stack");
@@ -1001,9 +1004,6 @@ public final class ReferenceFlow {
             }
         } else {
             escapeIfSym(value);
-            if (state.reachable && w == 4) {
-                state.slots.put(slotKey(g, at), INT);
-            }
         }
     }
 
