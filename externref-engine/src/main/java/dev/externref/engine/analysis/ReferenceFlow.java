@@ -30,10 +30,12 @@ import static dev.externref.engine.format.Opcodes.*;
  *
  * <p>From that it derives the rewrite: every local is split by what each access sees (an
  * i32 version and an externref version, allocated on demand), a reference stored to a frame
- * slot of the shadow stack and loaded back from the same slot becomes a local, and the guard
- * calls go. Anything it cannot prove sound is a precise error naming the function, the byte
- * offset and the value: a use reached by both kinds, a reference that escapes to memory, to
- * an integer operation or to a function that does not take references.
+ * slot of the shadow stack and loaded back from the same slot becomes a local, a block, loop,
+ * if or select whose i32 result is a reference gets an externref result, code that never runs
+ * becomes {@code unreachable} (it must still validate), and the guard calls go. Anything it
+ * cannot prove sound is a precise error naming the function, the byte offset and the value: a
+ * use reached by both kinds, a reference that escapes to memory, to an integer operation or to
+ * a function that does not take references, a reference in a multi-value block.
  */
 public final class ReferenceFlow {
     /** The rewrite of one function: code edits in order, and the locals to append. */
@@ -50,6 +52,7 @@ public final class ReferenceFlow {
     private static final long SYM = 6;       // global G + offset: G in bits 8..31, offset in the upper 32 bits
 
     private static final int MAX_PASSES = 64;
+    private static final int INSIDE_DEAD = -2;
 
     private final WasmModule m;
     private final int function;
@@ -66,9 +69,11 @@ public final class ReferenceFlow {
     private final Map<Integer, long[]> loopParams = new HashMap<>();
     private final Map<Integer, Long> escapedFrom = new HashMap<>();
     private boolean changed;
+    private int changedLoop = -1; // the last loop whose head changed, for the message
 
     // Per pass.
     private final Map<Integer, Long> decisions = new TreeMap<>();
+    private final List<int[]> deadCode = new ArrayList<>(); // [from, to): never runs, becomes `unreachable`
     private ProcessingException firstError;
     private long[] stack = new long[64];
     private int sp;
@@ -106,8 +111,12 @@ public final class ReferenceFlow {
             flow.changed = false;
             flow.pass();
             if (++passes > MAX_PASSES) {
-                throw new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, name, flow.body.start(),
-                        name + ": the reference analysis did not converge");
+                int at = flow.changedLoop >= 0 ? flow.changedLoop : flow.body.start();
+                throw new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, name, at,
+                        name + ": the reference analysis did not converge after " + MAX_PASSES + " passes: what the"
+                                + (flow.changedLoop >= 0 ? " loop at byte offset " + at : " function")
+                                + " carries around its back edge still changes (for example, a value copied one local further on"
+                                + " each iteration, through a chain longer than that)");
             }
         } while (flow.changed);
         if (flow.firstError != null) {
@@ -183,21 +192,82 @@ public final class ReferenceFlow {
         }
     }
 
-    /** The state at one program point: locals and the kinds of shadow-stack slots. */
+    /**
+     * The state at one program point: locals, the kinds of shadow-stack slots, and the globals
+     * this function has set to an address relative to their own value at entry (a stack
+     * pointer moved for a frame: SYM of the global; INT when no longer known).
+     */
     private static final class State {
-        final long[] locals;
+        // Locals in chunks shared copy-on-write between states: copying a state and merging
+        // states that differ in a few locals cost the number of chunks, not of locals, which
+        // keeps functions with thousands of locals and blocks near-linear.
+        static final int SHIFT = 6;
+        static final int CHUNK = 1 << SHIFT;
+
+        final int n;
+        long[][] chunks;        // null: an unreachable state that nothing has reached yet (all BOTTOM)
+        boolean[] owned;        // chunk i is this state's own: may be written in place
         final TreeMap<Long, Long> slots;
+        HashMap<Integer, Long> globals; // null: every global holds its value at entry
         boolean reachable;
 
         State(int n) {
-            locals = new long[n];
+            this.n = n;
             slots = new TreeMap<>();
         }
 
         State(State o) {
-            locals = o.locals.clone();
+            n = o.n;
+            if (o.chunks != null) {
+                chunks = o.chunks.clone();
+                owned = new boolean[chunks.length];
+                java.util.Arrays.fill(o.owned, false);
+            }
             slots = new TreeMap<>(o.slots);
+            globals = o.globals == null ? null : new HashMap<>(o.globals);
             reachable = o.reachable;
+        }
+
+        long get(int i) {
+            return chunks == null ? BOTTOM : chunks[i >>> SHIFT][i & (CHUNK - 1)];
+        }
+
+        void set(int i, long v) {
+            if (chunks == null) {
+                chunks = new long[(n + CHUNK - 1) >>> SHIFT][];
+                owned = new boolean[chunks.length];
+                for (int c = 0; c < chunks.length; c++) {
+                    chunks[c] = new long[CHUNK];
+                    owned[c] = true;
+                }
+            }
+            int c = i >>> SHIFT;
+            if (chunks[c][i & (CHUNK - 1)] == v) {
+                return;
+            }
+            if (!owned[c]) {
+                chunks[c] = chunks[c].clone();
+                owned[c] = true;
+            }
+            chunks[c][i & (CHUNK - 1)] = v;
+        }
+
+        long global(int g) {
+            Long v = globals == null ? null : globals.get(g);
+            return v == null ? sym(g, 0) : v;
+        }
+
+        void setGlobal(int g, long v) {
+            if (v == sym(g, 0)) {
+                if (globals != null) {
+                    globals.remove(g);
+                }
+            } else {
+                if (globals == null) {
+                    globals = new HashMap<>();
+                }
+                globals.put(g, v);
+            }
         }
 
         static State unreachable(int n) {
@@ -211,18 +281,37 @@ public final class ReferenceFlow {
             return false;
         }
         if (!into.reachable) {
-            System.arraycopy(from.locals, 0, into.locals, 0, from.locals.length);
+            if (from.chunks == null) {
+                into.chunks = null;
+            } else {
+                into.chunks = from.chunks.clone();
+                into.owned = new boolean[into.chunks.length];
+                java.util.Arrays.fill(from.owned, false);
+            }
             into.slots.clear();
             into.slots.putAll(from.slots);
+            into.globals = from.globals == null ? null : new HashMap<>(from.globals);
             into.reachable = true;
             return true;
         }
         boolean c = false;
-        for (int i = 0; i < into.locals.length; i++) {
-            long v = merge(into.locals[i], from.locals[i]);
-            if (v != into.locals[i]) {
-                into.locals[i] = v;
-                c = true;
+        if (from.chunks != null && into.chunks == null) {
+            into.set(0, BOTTOM); // allocates
+        }
+        for (int k = 0; from.chunks != null && k < into.chunks.length; k++) {
+            long[] mine = into.chunks[k];
+            long[] theirs = from.chunks[k];
+            if (mine == theirs) {
+                continue; // shared: equal
+            }
+            int base = k << State.SHIFT;
+            for (int j = 0; j < State.CHUNK && base + j < into.n; j++) {
+                long v = merge(mine[j], theirs[j]);
+                if (v != mine[j]) {
+                    into.set(base + j, v);
+                    mine = into.chunks[k];
+                    c = true;
+                }
             }
         }
         for (Map.Entry<Long, Long> e : from.slots.entrySet()) {
@@ -239,6 +328,23 @@ public final class ReferenceFlow {
                 c = true;
             }
         }
+        // A global moved differently on two paths: its value is no longer known.
+        if (into.globals != null || from.globals != null) {
+            java.util.Set<Integer> moved = new java.util.HashSet<>();
+            if (into.globals != null) {
+                moved.addAll(into.globals.keySet());
+            }
+            if (from.globals != null) {
+                moved.addAll(from.globals.keySet());
+            }
+            for (int g : moved) {
+                long mine = into.global(g);
+                if (mine != from.global(g) && mine != INT) {
+                    into.setGlobal(g, INT);
+                    c = true;
+                }
+            }
+        }
         return c;
     }
 
@@ -252,9 +358,11 @@ public final class ReferenceFlow {
         final int nResults;
         final State label;          // block/if/function: state at the end; loop: state at the head
         final long[] labelValues;   // merged kinds of the values a branch carries
+        int blockType;              // as InstructionReader#blockType()
         State elseState;            // if: the state for the else branch
         long[] elseValues;
         boolean unreachable;
+        int deadFrom = -1;          // where code that never runs starts in this frame; INSIDE_DEAD: all of it
 
         Frame(int opcode, int start, int height, int nParams, int nResults, State label, int labelArity) {
             this.opcode = opcode;
@@ -275,13 +383,14 @@ public final class ReferenceFlow {
 
     private void pass() {
         decisions.clear();
+        deadCode.clear();
         firstError = null;
         sp = 0;
         frames.clear();
         state = new State(localCount);
         state.reachable = true;
         for (int i = 0; i < localCount; i++) {
-            state.locals[i] = i < params ? (ownRefs.get(i) ? REF : INT) : UNINIT;
+            state.set(i, i < params ? (ownRefs.get(i) ? REF : INT) : UNINIT);
         }
         frames.add(new Frame(-1, body.codeStart(), 0, 0, ownResults, State.unreachable(localCount), ownResults));
         in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
@@ -292,9 +401,15 @@ public final class ReferenceFlow {
     }
 
     private void error(String message) {
+        if (state.reachable) { // what never runs is removed: nothing there can be unsound
+            error(message, in.opcode(), in.start());
+        }
+    }
+
+    private void error(String message, int opcode, int at) {
         if (firstError == null) {
-            firstError = new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, name, in.start(),
-                    name + ": " + message + " (" + Opcodes.describe(in.opcode()) + " at byte offset " + in.start() + ")");
+            firstError = new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, name, at,
+                    name + ": " + message + " (" + Opcodes.describe(opcode) + " at byte offset " + at + ")");
         }
     }
 
@@ -346,6 +461,31 @@ public final class ReferenceFlow {
         sp = f.height;
         f.unreachable = true;
         state = State.unreachable(localCount);
+        if (f.deadFrom == -1) {
+            f.deadFrom = in.end();
+        }
+    }
+
+    /**
+     * Code that never runs still has to validate, and the locals it uses keep their i32 type
+     * while what it computes may now be externref: it is replaced by {@code unreachable}, from
+     * where the frame's code stopped being reachable to its {@code else} or {@code end}.
+     */
+    private void closeDeadCode(Frame f) {
+        if (f.deadFrom >= 0) {
+            if (f.deadFrom < in.start()) {
+                deadCode.add(new int[] {f.deadFrom, in.start()});
+            }
+            f.deadFrom = -1;
+        }
+    }
+
+    /** After an end that no path reaches, the enclosing frame's code never runs either. */
+    private void deadAfterEnd() {
+        Frame f = top();
+        if (!state.reachable && f.deadFrom == -1) {
+            f.deadFrom = in.end();
+        }
     }
 
     private void decide(long decision) {
@@ -360,6 +500,7 @@ public final class ReferenceFlow {
     private static final long REMOVE = 3;
     private static final long SPILL_STORE = 4; // slot key above
     private static final long SPILL_LOAD = 5;
+    private static final long RETYPE = 6;      // block, loop, if, select: its i32 result becomes externref
 
     private void step(int op) {
         switch (op) {
@@ -398,18 +539,30 @@ public final class ReferenceFlow {
                 long b = pop();
                 long a = pop();
                 long v = merge(a, b);
+                if (kind(v) == CONFLICT && state.reachable) {
+                    error("select chooses between a host reference and an integer");
+                } else if (kind(v) == REF) {
+                    decide(RETYPE); // an untyped select takes numbers only: it becomes select (result externref)
+                }
                 push(kind(v) == UNINIT ? INT : v);
             }
             case LOCAL_GET -> localGet(in.index());
             case LOCAL_SET -> localSet(in.index(), pop(), false);
             case LOCAL_TEE -> localSet(in.index(), pop(), true);
-            case GLOBAL_GET -> push(sym(in.index(), 0));
+            case GLOBAL_GET -> push(state.global(in.index()));
             case GLOBAL_SET -> {
                 long v = pop();
+                int g = in.index();
                 if (kind(v) == REF || kind(v) == CONFLICT) {
-                    error("a host reference is stored in a global");
-                } else if (kind(v) == SYM && symGlobal(v) != in.index()) {
+                    error("a host reference is stored in global " + g
+                            + " (globals hold numbers; references can only live in locals and tables)");
+                } else if (kind(v) == SYM && symGlobal(v) != g) {
                     escapeIfSym(v);
+                }
+                // Addresses stay relative to the global's value at entry: after the stack
+                // pointer moves, global.get gives the moved address (a nested frame).
+                if (state.reachable) {
+                    state.setGlobal(g, kind(v) == SYM && symGlobal(v) == g ? v : INT);
                 }
             }
             case I32_CONST -> push(constant((int) in.constant()));
@@ -447,6 +600,7 @@ public final class ReferenceFlow {
         for (int i = arity[0] - 1; i >= 0; i--) {
             entry[i] = pop();
         }
+        int blockType = in.blockType();
         int height = sp;
         Frame f;
         if (op == LOOP) {
@@ -455,6 +609,7 @@ public final class ReferenceFlow {
             long[] headValues = loopParams.computeIfAbsent(key, k -> new long[arity[0]]);
             if (mergeState(head, state)) {
                 changed = true;
+                changedLoop = key;
             }
             for (int i = 0; i < entry.length; i++) {
                 long v = merge(headValues[i], entry[i]);
@@ -477,6 +632,11 @@ public final class ReferenceFlow {
             }
         }
         f.unreachable = !state.reachable;
+        f.deadFrom = f.unreachable ? INSIDE_DEAD : -1;
+        f.blockType = blockType;
+        if (op != LOOP) {
+            checkBlockValues(f, entry, "parameter");
+        }
         frames.add(f);
         for (long v : entry) {
             push(v);
@@ -508,6 +668,7 @@ public final class ReferenceFlow {
         }
         if (c && target.opcode == LOOP) {
             changed = true;
+            changedLoop = target.start;
             long[] heads = loopParams.get(target.start);
             for (int i = 0; i < arity; i++) {
                 heads[i] = merge(heads[i], target.labelValues[i]);
@@ -546,6 +707,7 @@ public final class ReferenceFlow {
         if (f.opcode != IF || f.elseState == null) {
             return;
         }
+        closeDeadCode(f);
         // The then-branch ends here: its state and results go to the end of the if.
         endOfArm(f);
         sp = f.height;
@@ -570,6 +732,7 @@ public final class ReferenceFlow {
 
     private void endBlock() {
         Frame f = top();
+        closeDeadCode(f);
         if (f.opcode == -1) {
             if (state.reachable) {
                 checkResults(f.nResults);
@@ -582,11 +745,14 @@ public final class ReferenceFlow {
             for (int i = f.nResults - 1; i >= 0; i--) {
                 results[i] = pop();
             }
+            checkBlockValues(f, f.labelValues, "parameter");
+            checkBlockValues(f, results, "result");
             frames.remove(frames.size() - 1);
             sp = f.height;
             for (long v : results) {
                 push(v);
             }
+            deadAfterEnd();
             return;
         }
         endOfArm(f);
@@ -599,11 +765,37 @@ public final class ReferenceFlow {
                 }
             }
         }
+        checkBlockValues(f, f.labelValues, "result");
         frames.remove(frames.size() - 1);
         sp = f.height;
         state = new State(f.label);
         for (long v : f.labelValues) {
             push(v);
+        }
+        deadAfterEnd();
+    }
+
+    /**
+     * The parameters or results of a block, loop or if that carry references: a single i32
+     * result becomes an externref result; a block type given by a type index (multi-value, or
+     * with parameters) would need a new type, and a value that is a reference on some paths
+     * only cannot have one type.
+     */
+    private void checkBlockValues(Frame f, long[] values, String what) {
+        String block = f.opcode == LOOP ? "loop" : f.opcode == IF ? "if" : "block";
+        for (int i = 0; i < values.length; i++) {
+            long k = kind(values[i]);
+            if (k == CONFLICT) {
+                error(what + " " + i + " of this " + block + " is a host reference on some paths and an integer on others",
+                        f.opcode, f.start);
+            } else if (k == REF) {
+                if (f.blockType == InstructionReader.BLOCK_VALUE) {
+                    decisions.put(f.start, RETYPE);
+                } else {
+                    error("a host reference is " + what + " " + i + " of this " + block + ", whose type is a type index"
+                            + " (multi-value); the transform cannot give it an externref type", f.opcode, f.start);
+                }
+            }
         }
     }
 
@@ -649,7 +841,7 @@ public final class ReferenceFlow {
             push(INT);
             return;
         }
-        long v = state.locals[local];
+        long v = state.get(local);
         long k = kind(v);
         if (k == CONFLICT && state.reachable) {
             error("local " + local + " holds a host reference on some paths to this use and an integer on others");
@@ -676,7 +868,7 @@ public final class ReferenceFlow {
         }
         decide(k == REF ? USE_REF : USE_INT);
         if (state.reachable) {
-            state.locals[local] = k == BOTTOM ? INT : v;
+            state.set(local, k == BOTTOM ? INT : v);
         }
         if (tee) {
             push(v);
@@ -740,7 +932,19 @@ public final class ReferenceFlow {
         }
         long at = high(addr) + offset;
         int g = symGlobal(addr);
-        Long slot = state.slots.get(slotKey(g, at));
+        // A load that is not an i32.load of exactly a spilled reference reads (part of) it as a number.
+        long exact = slotKey(g, at);
+        for (Map.Entry<Long, Long> e : state.slots.subMap(slotKey(g, at - 3), true, slotKey(g, at + width(op) - 1), true)
+                .entrySet()) {
+            if ((e.getValue() == REF || e.getValue() == CONFLICT) && (op != 0x28 || e.getKey() != exact)) {
+                long spilled = (e.getKey() & 0xFFFF_FFFFL) - (1L << 31);
+                error("a host reference spilled to the shadow stack at offset " + spilled + " is read as an integer by a "
+                        + width(op) + "-byte load at offset " + at);
+                push(INT);
+                return;
+            }
+        }
+        Long slot = state.slots.get(exact);
         Long escaped = escapedFrom.get(g);
         boolean safe = escaped == null || at + 4 <= escaped;
         if (op == 0x28 && slot != null && slot == REF) {
@@ -779,11 +983,14 @@ public final class ReferenceFlow {
         long at = high(addr) + offset;
         int g = symGlobal(addr);
         int w = width(op);
-        // Anything this store overlaps now holds an integer (or, for a reference spill, the reference).
+        // Anything this store overlaps now holds an integer (or, for a reference spill, the
+        // reference). Slots hold only references and conflicts: a slot that is not there holds
+        // an integer (or memory this function never wrote), so integer stores add nothing and
+        // states stay small however many integer slots a frame has.
         long lo = slotKey(g, at - 3);
         long hi = slotKey(g, at + w - 1);
         if (lo <= hi) {
-            state.slots.subMap(lo, true, hi, true).replaceAll((key, old) -> INT);
+            state.slots.subMap(lo, true, hi, true).clear();
         }
         if (k == CONFLICT) {
             error("a value that is a host reference on some paths and an integer on others is stored to the shadow stack");
@@ -797,9 +1004,6 @@ public final class ReferenceFlow {
             }
         } else {
             escapeIfSym(value);
-            if (state.reachable && w == 4) {
-                state.slots.put(slotKey(g, at), INT);
-            }
         }
     }
 
@@ -854,6 +1058,9 @@ public final class ReferenceFlow {
                 default -> null;
             };
         }
+        if (prefix == 0xFD) {
+            return simd(sub);
+        }
         if (prefix == 0xFE) {
             if (sub == 0) {
                 return new int[] {2, 1};
@@ -880,6 +1087,47 @@ public final class ReferenceFlow {
         return null;
     }
 
+    /**
+     * Pops and pushes of the SIMD (0xFD) instructions, relaxed SIMD included. Their addresses
+     * are popped as integers, so a frame address they use counts as escaped.
+     */
+    private static int[] simd(int sub) {
+        if (sub <= 10 || sub == 0x5C || sub == 0x5D) {
+            return new int[] {1, 1};                        // v128.load*
+        }
+        if (sub == 11) {
+            return new int[] {2, 0};                        // v128.store
+        }
+        if (sub == 12) {
+            return new int[] {0, 1};                        // v128.const
+        }
+        if (sub >= 21 && sub <= 34) {                       // extract_lane / replace_lane
+            boolean replace = sub == 23 || sub == 26 || sub == 28 || sub == 30 || sub == 32 || sub == 34;
+            return replace ? new int[] {2, 1} : new int[] {1, 1};
+        }
+        if (sub >= 0x54 && sub <= 0x57) {
+            return new int[] {2, 1};                        // v128.load*_lane
+        }
+        if (sub >= 0x58 && sub <= 0x5B) {
+            return new int[] {2, 0};                        // v128.store*_lane
+        }
+        if (sub == 0x52 || (sub >= 0x105 && sub <= 0x10C) || sub == 0x113) {
+            return new int[] {3, 1};                        // bitselect, relaxed madd/laneselect/dot_add
+        }
+        boolean unary = (sub >= 15 && sub <= 20) || sub == 0x4D || sub == 0x53 || sub == 0x5E || sub == 0x5F
+                || (sub >= 0x60 && sub <= 0x64) || (sub >= 0x67 && sub <= 0x6A) || sub == 0x74 || sub == 0x75
+                || sub == 0x7A || (sub >= 0x7C && sub <= 0x81) || sub == 0x83 || sub == 0x84
+                || (sub >= 0x87 && sub <= 0x8A) || sub == 0x94 || sub == 0xA0 || sub == 0xA1 || sub == 0xA3
+                || sub == 0xA4 || (sub >= 0xA7 && sub <= 0xAA) || sub == 0xC0 || sub == 0xC1 || sub == 0xC3
+                || sub == 0xC4 || (sub >= 0xC7 && sub <= 0xCA) || sub == 0xE0 || sub == 0xE1 || sub == 0xE3
+                || sub == 0xEC || sub == 0xED || sub == 0xEF || (sub >= 0xF8 && sub <= 0xFF)
+                || (sub >= 0x101 && sub <= 0x104);
+        if (unary) {
+            return new int[] {1, 1};
+        }
+        return sub <= 0x113 ? new int[] {2, 1} : null;     // shuffle, swizzle, comparisons, arithmetic, shifts
+    }
+
     // ---------------------------------------------------------------- rewrite
 
     private Result rewrite() {
@@ -887,15 +1135,30 @@ public final class ReferenceFlow {
         List<ValType> newLocals = new ArrayList<>();
         Map<Long, Integer> allocated = new HashMap<>();
         byte[] src = m.bytes();
+        deadCode.sort((a, b) -> Integer.compare(a[0], b[0]));
+        for (int[] dead : deadCode) {
+            edits.add(new FlowEdit(dead[0], dead[1], new byte[] {UNREACHABLE}));
+        }
+        int nextDead = 0;
         for (Map.Entry<Integer, Long> d : decisions.entrySet()) {
             int start = d.getKey();
             long decision = d.getValue();
+            while (nextDead < deadCode.size() && deadCode.get(nextDead)[1] <= start) {
+                nextDead++;
+            }
+            if (nextDead < deadCode.size() && deadCode.get(nextDead)[0] <= start) {
+                continue; // removed with the code that never runs
+            }
             long tag = decision & 0xFF;
             InstructionReader one = InstructionReader.over(src, start, body.end());
             one.next();
             int end = one.end();
             if (tag == REMOVE) {
                 edits.add(new FlowEdit(start, end, new byte[0]));
+            } else if (tag == RETYPE && (one.opcode() == SELECT || one.opcode() == SELECT_TYPED)) {
+                edits.add(new FlowEdit(start, end, new byte[] {(byte) SELECT_TYPED, 1, (byte) ValType.EXTERNREF.code()}));
+            } else if (tag == RETYPE) {
+                edits.add(new FlowEdit(start, end, new byte[] {(byte) one.opcode(), (byte) ValType.EXTERNREF.code()}));
             } else if (tag == USE_INT || tag == USE_REF) {
                 int local = one.index();
                 boolean wantRef = tag == USE_REF;
@@ -923,6 +1186,7 @@ public final class ReferenceFlow {
                 edits.add(new FlowEdit(start, end, w.toByteArray()));
             }
         }
+        edits.sort((a, b) -> Integer.compare(a.start(), b.start()));
         return new Result(edits, newLocals);
     }
 }
