@@ -151,6 +151,30 @@ public final class WasmModule {
         return t == null ? "type " + functionTypes[functionIndex] : t.toString();
     }
 
+    /**
+     * Functions whose index is taken outside code, as element segment entries or in table and
+     * global initializers (so they may be called through a table); maps each to the byte offset
+     * of the first entry that takes it.
+     */
+    public java.util.Map<Integer, Integer> functionsTakenOutsideCode() {
+        java.util.Map<Integer, Integer> taken = new java.util.TreeMap<>();
+        IndexRefs refs = new IndexRefs();
+        refs.mask = 1 << IndexSpace.FUNCTION.ordinal();
+        for (Section s : sections) {
+            if (s.id != Section.ELEMENT && s.id != Section.GLOBAL && s.id != Section.TABLE) {
+                continue;
+            }
+            for (int i = 0; i < s.entryCount(); i++) {
+                refs.clear();
+                reparseEntry(s.id, new ByteReader(bytes, s.entryStart(i), s.entryEnd(i)), refs);
+                for (int k = 0; k < refs.size; k++) {
+                    taken.putIfAbsent(refs.value[k], refs.pos[k]);
+                }
+            }
+        }
+        return taken;
+    }
+
     /** Function names from the {@code name} section, by function index; empty when absent or malformed. */
     public java.util.Map<Integer, String> functionNames() {
         return NameSection.functionNames(this);

@@ -95,6 +95,7 @@ public final class Transformer {
         ProcessingResult execute() {
             checkOptions();
             resolveRecords();
+            checkNotInTables();
             int typeBase = m.typeCount();
             Map<FuncType, Integer> newTypes = new LinkedHashMap<>();
 
@@ -340,6 +341,25 @@ public final class Transformer {
                     refPositions[function] = r.refs();
                     String line = (r.isExport() ? r.name() : r.module() + "." + r.name()) + " " + patchedType(function);
                     (r.isExport() ? exportReport : importReport).add(line);
+                }
+            }
+        }
+
+        /**
+         * A described function whose index sits in a table keeps its slot while its type changes:
+         * a {@code call_indirect} with the old type would trap, and no trampoline can rebuild a
+         * surrogate that no longer exists. Refused, naming the entry.
+         */
+        private void checkNotInTables() {
+            Map<Integer, Integer> taken = m.functionsTakenOutsideCode();
+            for (int f = 0; f < refPositions.length; f++) {
+                Integer at = refPositions[f] == null ? null : taken.get(f);
+                if (at != null) {
+                    throw new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, names.of(f), at,
+                            names.of(f) + " is described in __externrefs (its type becomes " + patchedType(f)
+                                    + ") but its index is also taken at byte offset " + at + " (an element segment or an"
+                                    + " initializer), so calls through a table with its old type would trap. Take the"
+                                    + " address of a function that does not cross the host boundary instead.");
                 }
             }
         }
