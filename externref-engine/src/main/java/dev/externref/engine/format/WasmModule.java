@@ -153,11 +153,14 @@ public final class WasmModule {
 
     /**
      * Functions whose index is taken outside code, as element segment entries or in table and
-     * global initializers (so they may be called through a table); maps each to the byte offset
-     * of the first entry that takes it.
+     * global initializers (so they may be called through a table); maps each of those
+     * {@code ofInterest} to the byte offset of the first entry that takes it.
      */
-    public java.util.Map<Integer, Integer> functionsTakenOutsideCode() {
+    public java.util.Map<Integer, Integer> functionsTakenOutsideCode(java.util.BitSet ofInterest) {
         java.util.Map<Integer, Integer> taken = new java.util.TreeMap<>();
+        if (ofInterest.isEmpty()) {
+            return taken;
+        }
         IndexRefs refs = new IndexRefs();
         refs.mask = 1 << IndexSpace.FUNCTION.ordinal();
         for (Section s : sections) {
@@ -168,7 +171,9 @@ public final class WasmModule {
                 refs.clear();
                 reparseEntry(s.id, new ByteReader(bytes, s.entryStart(i), s.entryEnd(i)), refs);
                 for (int k = 0; k < refs.size; k++) {
-                    taken.putIfAbsent(refs.value[k], refs.pos[k]);
+                    if (refs.value[k] >= 0 && ofInterest.get(refs.value[k])) {
+                        taken.putIfAbsent(refs.value[k], refs.pos[k]);
+                    }
                 }
             }
         }

@@ -351,7 +351,13 @@ public final class Transformer {
          * surrogate that no longer exists. Refused, naming the entry.
          */
         private void checkNotInTables() {
-            Map<Integer, Integer> taken = m.functionsTakenOutsideCode();
+            BitSet described = new BitSet();
+            for (int f = 0; f < refPositions.length; f++) {
+                if (refPositions[f] != null) {
+                    described.set(f);
+                }
+            }
+            Map<Integer, Integer> taken = m.functionsTakenOutsideCode(described);
             for (int f = 0; f < refPositions.length; f++) {
                 Integer at = refPositions[f] == null ? null : taken.get(f);
                 if (at != null) {
