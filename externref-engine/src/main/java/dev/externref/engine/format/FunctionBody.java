@@ -27,6 +27,22 @@ public record FunctionBody(int start, int codeStart, int end, List<LocalRun> loc
         return n;
     }
 
+    /** Checks the local declarations as {@link #readLocals} does, without building them; returns where the code starts. */
+    static int skipLocals(byte[] module, int start, int end, IndexRefs refs) {
+        ByteReader r = new ByteReader(module, start, end);
+        int n = r.count(2);
+        long total = 0;
+        for (int i = 0; i < n; i++) {
+            int at = r.pos();
+            total += Integer.toUnsignedLong(r.u32());
+            if (total > 0xFFFF_FFFFL) {
+                throw new MalformedModuleException("too many locals", at);
+            }
+            TypeReader.valType(r, refs);
+        }
+        return r.pos();
+    }
+
     static FunctionBody readLocals(byte[] module, int start, int end, IndexRefs refs) {
         ByteReader r = new ByteReader(module, start, end);
         int n = r.count(2);

@@ -17,7 +17,13 @@ final class IndexRefs {
         size = 0;
     }
 
+    /** Bit i set: references in space i are recorded; the others are skipped (the writer leaves them as they are). */
+    int wanted = -1;
+
     void add(IndexSpace s, boolean isSigned, int v, int start, int end) {
+        if ((wanted >>> s.ordinal() & 1) == 0) {
+            return;
+        }
         if (size == value.length) {
             int n = size * 2;
             space = java.util.Arrays.copyOf(space, n);

@@ -18,13 +18,15 @@ import static dev.externref.engine.format.Opcodes.*;
  */
 public final class InstructionReader {
     private final ByteReader r;
+    private final byte[] buf;
     private final IndexRefs refs;
     private int opcode;
     private int start;
     private int index;
     private int index2;
     private long constant;
-    private int[] labels = new int[8];
+    private static final int[] NO_LABELS = new int[0];
+    private int[] labels = NO_LABELS; // allocated by the first br_table
     private int labelCount;
     private int depth;
     private boolean finished;
@@ -32,7 +34,17 @@ public final class InstructionReader {
 
     InstructionReader(byte[] buf, int start, int end, IndexRefs refs) {
         this.r = new ByteReader(buf, start, end);
+        this.buf = buf;
         this.refs = refs;
+    }
+
+    /** Starts over on another expression {@code [start, end)} of the same buffer (lets a writer reuse one reader). */
+    void reset(int start, int end) {
+        r.limit(end);
+        r.pos(start);
+        finished = false;
+        depth = 0;
+        usesDataIndex = false;
     }
 
     /** A reader over {@code [start, end)} of a module's bytes, for analysis (no renumbering info). */
@@ -108,12 +120,70 @@ public final class InstructionReader {
         if (finished) {
             throw r.error("unexpected content after the end of the expression");
         }
-        start = r.pos();
-        if (r.atEnd()) {
+        final int p = r.pos();
+        final int lim = r.limit();
+        start = p;
+        if (p >= lim) {
             throw r.error("unexpected end of section or function");
         }
-        int op = r.u8();
+        final byte[] b = buf;
+        int op = b[p] & 0xFF;
         byte kind = SINGLE[op];
+        // Fast paths for the commonest layouts with one-byte immediates, decoded in place; the
+        // general path below handles everything, these only skip its calls.
+        switch (kind) {
+            case NONE -> {
+                r.pos(p + 1);
+                opcode = op;
+                if (op == END) {
+                    if (depth == 0) {
+                        finished = true;
+                    } else {
+                        depth--;
+                    }
+                }
+                return op;
+            }
+            case LOCAL, LABEL -> {
+                if (op != DELEGATE && p + 1 < lim && b[p + 1] >= 0) {
+                    index = b[p + 1];
+                    r.pos(p + 2);
+                    opcode = op;
+                    return op;
+                }
+            }
+            case FUNC, GLOBAL -> {
+                if (p + 1 < lim && b[p + 1] >= 0) {
+                    index = b[p + 1];
+                    if (refs != null) {
+                        refs.add(kind == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, index, p + 1, p + 2);
+                    }
+                    r.pos(p + 2);
+                    opcode = op;
+                    return op;
+                }
+            }
+            case I32 -> {
+                if (p + 1 < lim && b[p + 1] >= 0) {
+                    constant = (b[p + 1] << 25) >> 25; // one-byte signed LEB128: bit 6 is the sign
+                    r.pos(p + 2);
+                    opcode = op;
+                    return op;
+                }
+            }
+            case MEMARG -> {
+                if (p + 2 < lim && b[p + 1] >= 0 && b[p + 1] < 0x40 && b[p + 2] >= 0) {
+                    index = 0;
+                    constant = b[p + 2];
+                    r.pos(p + 3);
+                    opcode = op;
+                    return op;
+                }
+            }
+            default -> {
+            }
+        }
+        r.pos(p + 1);
         if (kind == PREFIX) {
             long sub = r.u32AsLong();
             byte[] table = Opcodes.table(op);
@@ -151,7 +221,7 @@ public final class InstructionReader {
             case BR_TABLE -> {
                 int n = r.count(1);
                 if (labels.length < n + 1) {
-                    labels = new int[n + 1];
+                    labels = new int[Math.max(n + 1, 8)];
                 }
                 for (int i = 0; i <= n; i++) {
                     labels[i] = r.u32();

@@ -42,6 +42,7 @@ public final class ModuleWriter {
     private final TreeMap<Integer, String> addedFunctionNames = new TreeMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final IndexRefs refs = new IndexRefs();
+    private InstructionReader bodies;
     private ByteWriter out;
 
     public ModuleWriter(WasmModule module, IndexRemap remap) {
@@ -49,9 +50,12 @@ public final class ModuleWriter {
         this.in = module.bytes();
         this.remap = remap;
         boolean id = true;
+        int wanted = 0;
         for (IndexSpace s : IndexSpace.ALL) {
             id &= !remap.changes(s);
+            wanted |= remap.changes(s) ? 1 << s.ordinal() : 0;
         }
+        refs.wanted = wanted; // only the spaces the remap changes need their references recorded
         this.identity = id;
         // Table 0 and memory 0 are also referred to without an index (active element segments
         // with flags 0 and 4, data segments with flags 0, memory instructions without a memory
@@ -211,10 +215,10 @@ public final class ModuleWriter {
         int countWidth = s.entriesStart - s.contentStart;
         out.leb(count, Math.max(countWidth, ByteWriter.uSize(count)), false);
         for (int i = 0; i < n; i++) {
-            if (drop.contains(i)) {
+            if (!drop.isEmpty() && drop.contains(i)) {
                 continue;
             }
-            byte[] replacement = repl.get(i);
+            byte[] replacement = repl.isEmpty() ? null : repl.get(i);
             if (s.id == Section.CODE) {
                 if (replacement != null) {
                     int sizeAt = out.reserve(ByteWriter.uSize(replacement.length));
@@ -273,8 +277,17 @@ public final class ModuleWriter {
     private void writeBody(byte[] src, int from, int to, int definedIndex) {
         refs.clear();
         try {
-            FunctionBody body = FunctionBody.readLocals(src, from, to, refs);
-            InstructionReader code = new InstructionReader(src, body.codeStart(), to, refs);
+            int codeStart = FunctionBody.skipLocals(src, from, to, refs);
+            InstructionReader code;
+            if (src == in) { // one reader for all bodies of the input: no garbage per function
+                if (bodies == null) {
+                    bodies = new InstructionReader(in, codeStart, to, refs);
+                }
+                code = bodies;
+                code.reset(codeStart, to);
+            } else {
+                code = new InstructionReader(src, codeStart, to, refs);
+            }
             while (code.hasNext()) {
                 code.next();
             }
