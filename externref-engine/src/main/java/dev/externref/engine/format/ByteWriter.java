@@ -21,7 +21,7 @@ public final class ByteWriter {
 
     private void ensure(int extra) {
         if (size + extra > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+            buf = Arrays.copyOf(buf, Math.max(buf.length + (buf.length >> 1), size + extra));
         }
     }
 

@@ -43,6 +43,7 @@ public final class ModuleWriter {
     private final List<String> warnings = new ArrayList<>();
     private final IndexRefs refs = new IndexRefs();
     private InstructionReader bodies;
+    private ByteReader entries;
     private ByteWriter out;
 
     public ModuleWriter(WasmModule module, IndexRemap remap) {
@@ -125,7 +126,8 @@ public final class ModuleWriter {
         for (byte[] b : customAppended) {
             extra += b.length + 32;
         }
-        out = new ByteWriter(in.length + extra);
+        // Renumbered indices may need wider LEB128s: a little headroom spares a copy of the whole output.
+        out = new ByteWriter(in.length + extra + (identity ? 0 : in.length / 64));
         out.bytes(in, 0, 8);
         Set<Integer> present = new HashSet<>();
         for (Section s : module.sections()) {
@@ -254,7 +256,17 @@ public final class ModuleWriter {
 
     private void writeEntry(int sectionId, byte[] src, int from, int to) {
         refs.clear();
-        ByteReader r = new ByteReader(src, from, to);
+        ByteReader r;
+        if (src == in) { // one reader for all entries of the input
+            if (entries == null) {
+                entries = new ByteReader(in, from, to);
+            }
+            r = entries;
+            r.limit(to);
+            r.pos(from);
+        } else {
+            r = new ByteReader(src, from, to);
+        }
         module.reparseEntry(sectionId, r, refs);
         if (r.pos() != to) {
             throw new MalformedModuleException("entry of the " + Section.name(sectionId) + " section has trailing bytes", from);
