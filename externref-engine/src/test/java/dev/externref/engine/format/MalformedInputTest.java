@@ -43,7 +43,7 @@ class MalformedInputTest {
 
     @Test
     void everyTruncationIsRejectedUnlessItEndsBetweenSections() {
-        byte[] fixture = Inputs.read(Inputs.fixture());
+        byte[] fixture = RoundTrips.fixture();
         Set<Integer> sectionStarts = new TreeSet<>();
         for (Section s : WasmModule.parse(fixture).sections()) {
             sectionStarts.add(s.start());
@@ -68,7 +68,7 @@ class MalformedInputTest {
 
     @Test
     void seededSingleByteMutationsEndInSuccessOrMalformedModuleException() {
-        byte[] fixture = Inputs.read(Inputs.fixture());
+        byte[] fixture = RoundTrips.fixture();
         Random random = new Random(20261121L);
         int rejected = 0;
         int accepted = 0;
