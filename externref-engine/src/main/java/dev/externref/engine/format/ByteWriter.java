@@ -26,7 +26,7 @@ public final class ByteWriter {
 
     private void ensure(int extra) {
         if (size + extra > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + extra));
+            buf = Arrays.copyOf(buf, Math.max(buf.length + (buf.length >> 1), size + extra));
         }
     }
 
@@ -77,11 +77,7 @@ public final class ByteWriter {
 
     /** Bytes a minimal unsigned LEB128 of {@code value} takes. */
     public static int uSize(long value) {
-        int n = 1;
-        while ((value >>>= 7) != 0) {
-            n++;
-        }
-        return n;
+        return (63 - Long.numberOfLeadingZeros(value | 1)) / 7 + 1;
     }
 
     /** Bytes a minimal signed LEB128 of {@code value} takes. */

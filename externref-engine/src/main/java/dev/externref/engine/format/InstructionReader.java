@@ -24,7 +24,8 @@ public final class InstructionReader {
     private int index;
     private int index2;
     private long constant;
-    private int[] labels = new int[8];
+    private static final int[] NO_LABELS = new int[0];
+    private int[] labels = NO_LABELS; // allocated by the first br_table
     private int labelCount;
     private int blockType;
     private int depth;

@@ -183,6 +183,7 @@ public final class ModuleWriter {
         private ByteWriter out;
         private final IndexRefs refs = new IndexRefs();
         private final ByteReader bodyReader = new ByteReader(in, 0, 0);
+        private final ByteReader entryReader = new ByteReader(in, 0, 0);
         private final InstructionReader codeReader = new InstructionReader(in, 0, 0, refs);
         private int[] calls = new int[16];
 
@@ -200,7 +201,7 @@ public final class ModuleWriter {
             for (byte[] b : customAppended) {
                 extra += b.length + 32;
             }
-            out = new ByteWriter(in.length + extra);
+            out = new ByteWriter(in.length + (in.length >> 6) + extra); // headroom for indices that widen
             out.bytes(in, 0, 8);
             Set<Integer> present = new HashSet<>();
             for (Section s : module.sections()) {
@@ -306,10 +307,10 @@ public final class ModuleWriter {
         }
 
         private void writeEntryAt(Section s, int i, Set<Integer> drop, Map<Integer, byte[]> repl) {
-            if (drop.contains(i)) {
+            if (!drop.isEmpty() && drop.contains(i)) {
                 return;
             }
-            byte[] replacement = repl.get(i);
+            byte[] replacement = repl.isEmpty() ? null : repl.get(i);
             if (s.id == Section.CODE) {
                 if (replacement != null) {
                     int sizeAt = out.reserve(ByteWriter.uSize(replacement.length));
@@ -387,7 +388,9 @@ public final class ModuleWriter {
 
         private void writeEntry(int sectionId, byte[] src, int from, int to) {
             refs.clear();
-            ByteReader r = new ByteReader(src, from, to);
+            ByteReader r = src == in ? entryReader : new ByteReader(src, from, to);
+            r.pos(from);
+            r.limit(to);
             module.reparseEntry(sectionId, r, refs);
             if (r.pos() != to) {
                 throw new MalformedModuleException("entry of the " + Section.name(sectionId) + " section has trailing bytes", from);

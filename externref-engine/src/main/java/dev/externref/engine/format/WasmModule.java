@@ -657,6 +657,20 @@ public final class WasmModule {
 
     /** A constant expression: instructions up to and including its {@code end}. */
     static void constExpr(ByteReader r, IndexRefs refs) {
+        // The usual segment offset, `i32.const n end` or `i64.const n end`, read in place: no
+        // reader per segment (Go modules have hundreds of thousands). Anything else, or a
+        // constant not followed by `end`, goes through the instruction reader from the start.
+        int p = r.pos();
+        byte[] b = r.buffer();
+        if (p < r.limit() && (b[p] == 0x41 || b[p] == 0x42)) {
+            r.u8();
+            r.signed(b[p] == 0x41 ? 32 : 64);
+            if (!r.atEnd() && r.peek() == Opcodes.END) {
+                r.u8();
+                return;
+            }
+            r.pos(p);
+        }
         InstructionReader in = new InstructionReader(r.buffer(), r.pos(), r.limit(), refs);
         while (in.hasNext()) {
             in.next();

@@ -1,5 +1,6 @@
 package dev.externref.engine.format;
 
+import dev.externref.engine.testing.Node;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -76,7 +77,7 @@ class HandEncodedTest {
     }
 
     static void assertValidInNode(byte[]... modules) {
-        List<NodeVerdicts.Verdict> verdicts = NodeVerdicts.of(List.of(modules));
+        List<Node.Validation> verdicts = Node.validateBytes(List.of(modules));
         for (int i = 0; i < verdicts.size(); i++) {
             assertTrue(verdicts.get(i).valid(), "module " + i + " in V8: " + verdicts.get(i));
         }

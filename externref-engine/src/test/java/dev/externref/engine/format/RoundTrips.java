@@ -19,6 +19,19 @@ final class RoundTrips {
     /** The {@code () -> ()} function type entry. */
     static final byte[] EMPTY_FUNC_TYPE = {0x60, 0x00, 0x00};
 
+    static byte[] read(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code shared/fixtures/upstream-e2e.wasm} (skips, or fails in CI, when absent). */
+    static byte[] fixture() {
+        return read(dev.externref.engine.testing.SharedFiles.fixture("upstream-e2e.wasm"));
+    }
+
     static byte[] write(byte[] module, IndexRemap remap) {
         return ModuleWriter.write(WasmModule.parse(module), remap);
     }

@@ -1,5 +1,8 @@
 package dev.externref.engine.format;
 
+import dev.externref.engine.testing.SpecCorpus;
+import dev.externref.engine.testing.SpecCase;
+import dev.externref.engine.testing.Node;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
@@ -49,9 +52,9 @@ class ShiftRemapTest {
 
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
-        cases.add(new Case("upstream-e2e.wasm", Inputs.read(Inputs.fixture())));
-        for (SpecFiles.SpecFile f : SpecFiles.of("valid")) {
-            cases.add(new Case(f.name(), Inputs.read(f.path())));
+        cases.add(new Case("upstream-e2e.wasm", RoundTrips.fixture()));
+        for (SpecCase c : SpecCorpus.load().cases(SpecCase.Kind.VALID)) {
+            cases.add(new Case(c.toString(), RoundTrips.read(c.path())));
         }
         return cases;
     }
@@ -75,7 +78,7 @@ class ShiftRemapTest {
             toValidate.add(o.inserted() != null ? o.inserted() : new byte[0]);
             toValidate.add(o.removed() != null ? o.removed() : new byte[0]);
         }
-        List<NodeVerdicts.Verdict> verdicts = NodeVerdicts.of(toValidate);
+        List<Node.Validation> verdicts = Node.validateBytes(toValidate);
         long identical = IntStream.range(0, cases.size())
                 .filter(i -> outcomes.get(i).removed() != null && Arrays.equals(cases.get(i).original(),
                         withoutEmptySectionsAbsentFrom(WasmModule.parse(cases.get(i).original()), outcomes.get(i).removed())))
@@ -111,7 +114,7 @@ class ShiftRemapTest {
             // when shifted back down, or the original had no import or type section: then only
             // the verdicts below and the code comparison above apply.
 
-            NodeVerdicts.Verdict original = verdicts.get(3 * i);
+            Node.Validation original = verdicts.get(3 * i);
             assertEquals(original.valid(), verdicts.get(3 * i + 1).valid(),
                     () -> "V8 on the original: " + original + "; with an import inserted: " + verdicts.get(3 * i + 1));
             assertEquals(original.valid(), verdicts.get(3 * i + 2).valid(),
@@ -146,7 +149,7 @@ class ShiftRemapTest {
     @TestFactory
     Stream<DynamicTest> renumberedModulesRunTheSameOnChicory() {
         Stream<DynamicTest> spec = CHICORY_MODULES.stream().map(file -> DynamicTest.dynamicTest(file, () -> {
-            byte[] original = Inputs.read(Inputs.specCorpus().resolve(file));
+            byte[] original = RoundTrips.read(SpecCorpus.load().root().resolve(file));
             byte[] inserted = RoundTrips.insertImport(WasmModule.parse(original));
             List<String> before = ChicoryRuns.runAllExports(original, ChicoryRuns.neverCalled());
             List<String> after = ChicoryRuns.runAllExports(inserted, ChicoryRuns.neverCalled("added", "f"));
@@ -156,7 +159,7 @@ class ShiftRemapTest {
                     ChicoryRuns.normalReturns(before));
         }));
         Stream<DynamicTest> fixture = Stream.of(DynamicTest.dynamicTest("upstream-e2e.wasm with stub host functions", () -> {
-            byte[] original = Inputs.read(Inputs.fixture());
+            byte[] original = RoundTrips.fixture();
             byte[] inserted = RoundTrips.insertImport(WasmModule.parse(original));
             List<String> before = runFixture(original, false);
             List<String> after = runFixture(inserted, true);

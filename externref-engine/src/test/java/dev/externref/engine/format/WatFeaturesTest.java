@@ -1,5 +1,6 @@
 package dev.externref.engine.format;
 
+import dev.externref.engine.testing.Node;
 import com.dylibso.chicory.wabt.Wat2Wasm;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -168,7 +169,7 @@ class WatFeaturesTest {
             modules.add(wasm(f));
             modules.add(RoundTrips.insertImport(WasmModule.parse(wasm(f))));
         }
-        List<NodeVerdicts.Verdict> verdicts = NodeVerdicts.of(modules);
+        List<Node.Validation> verdicts = Node.validateBytes(modules);
         return IntStream.range(0, features.size()).mapToObj(i -> DynamicTest.dynamicTest(features.get(i), () -> {
             WasmModule before = WasmModule.parse(modules.get(2 * i));
             WasmModule after = WasmModule.parse(modules.get(2 * i + 1));
@@ -346,6 +347,6 @@ class WatFeaturesTest {
         NameSections.Parsed parsed = NameSections.parse(out);
         assertEquals("features", parsed.moduleName());
         assertEquals(Map.of(2, Map.of(0, "x")), parsed.localNames(), "local names move with their function");
-        assertTrue(NodeVerdicts.of(List.of(inserted)).get(0).valid());
+        assertTrue(Node.validate(inserted).valid());
     }
 }
