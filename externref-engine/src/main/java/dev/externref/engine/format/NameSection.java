@@ -83,27 +83,47 @@ final class NameSection {
     /** A name map renumbered; null when no index changes and nothing is added. */
     private static byte[] nameMap(byte[] in, int from, int to, IndexSpace space, IndexRemap remap,
                                   TreeMap<Integer, String> added, boolean empty) {
-        TreeMap<Long, byte[]> entries = new TreeMap<>();
+        if (empty) {
+            return added.isEmpty() ? null : streamed(in, 0, 0, 0, space, remap, added);
+        }
+        // First pass: validate, and see whether anything changes and whether order holds.
+        ByteReader r = new ByteReader(in, from, to);
+        int n = r.count(2);
+        int entriesStart = r.pos();
         boolean changed = !added.isEmpty();
-        if (!empty) {
-            ByteReader r = new ByteReader(in, from, to);
-            int n = r.count(2);
-            for (int i = 0; i < n; i++) {
-                int old = r.u32();
-                int nameStart = r.pos();
-                r.skipName();
-                int now = remap.map(space, old);
-                changed |= now != old;
-                if (now >= 0) {
-                    entries.put(Integer.toUnsignedLong(now), copy(in, nameStart, r.pos()));
-                }
+        boolean ordered = true;
+        long last = -1;
+        for (int i = 0; i < n; i++) {
+            int old = r.u32();
+            r.skipName();
+            int now = remap.map(space, old);
+            changed |= now != old;
+            if (now >= 0) {
+                long key = Integer.toUnsignedLong(now);
+                ordered &= key > last;
+                last = key;
             }
-            if (!r.atEnd()) {
-                throw r.error("name map has trailing bytes");
-            }
+        }
+        if (!r.atEnd()) {
+            throw r.error("name map has trailing bytes");
         }
         if (!changed) {
             return null;
+        }
+        if (ordered) {
+            return streamed(in, entriesStart, to, n, space, remap, added);
+        }
+        // A renumbering that reorders names: sort them (rare).
+        TreeMap<Long, byte[]> entries = new TreeMap<>();
+        r = new ByteReader(in, entriesStart, to);
+        for (int i = 0; i < n; i++) {
+            int old = r.u32();
+            int nameStart = r.pos();
+            r.skipName();
+            int now = remap.map(space, old);
+            if (now >= 0) {
+                entries.put(Integer.toUnsignedLong(now), copy(in, nameStart, r.pos()));
+            }
         }
         for (Map.Entry<Integer, String> e : added.entrySet()) {
             entries.put(Integer.toUnsignedLong(e.getKey()), new ByteWriter(16).name(e.getValue()).toByteArray());
@@ -113,6 +133,48 @@ final class NameSection {
         for (Map.Entry<Long, byte[]> e : entries.entrySet()) {
             out.u32(e.getKey()).bytes(e.getValue());
         }
+        return out.toByteArray();
+    }
+
+    /**
+     * The renumbered map written in one pass, names copied as byte runs, the added names merged
+     * in at their place: for renumberings that keep the order, which removing or inserting
+     * functions does.
+     */
+    private static byte[] streamed(byte[] in, int from, int to, int n, IndexSpace space, IndexRemap remap,
+                                   TreeMap<Integer, String> added) {
+        ByteWriter body = new ByteWriter(to - from + 16 * added.size() + 16);
+        java.util.Iterator<Map.Entry<Integer, String>> extra = added.entrySet().iterator();
+        Map.Entry<Integer, String> pending = extra.hasNext() ? extra.next() : null;
+        int count = 0;
+        ByteReader r = new ByteReader(in, from, to);
+        for (int i = 0; i < n; i++) {
+            int old = r.u32();
+            int nameStart = r.pos();
+            r.skipName();
+            int now = remap.map(space, old);
+            if (now < 0) {
+                continue;
+            }
+            long key = Integer.toUnsignedLong(now);
+            while (pending != null && Integer.toUnsignedLong(pending.getKey()) < key) {
+                body.u32(Integer.toUnsignedLong(pending.getKey())).name(pending.getValue());
+                count++;
+                pending = extra.hasNext() ? extra.next() : null;
+            }
+            if (pending != null && Integer.toUnsignedLong(pending.getKey()) == key) {
+                continue; // an added name replaces the old one
+            }
+            body.u32(key).bytes(in, nameStart, r.pos() - nameStart);
+            count++;
+        }
+        while (pending != null) {
+            body.u32(Integer.toUnsignedLong(pending.getKey())).name(pending.getValue());
+            count++;
+            pending = extra.hasNext() ? extra.next() : null;
+        }
+        ByteWriter out = new ByteWriter(body.size() + 5);
+        out.u32(count).bytes(body.buffer(), 0, body.size());
         return out.toByteArray();
     }
 

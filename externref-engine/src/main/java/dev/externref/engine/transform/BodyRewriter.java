@@ -35,11 +35,10 @@ final class BodyRewriter implements Signatures {
     private static final BitSet GET = BitSet.valueOf(new long[] {0b10});     // (i32) -> ref
 
     /**
-     * @param body            the new body (locals and code), or null when unchanged
-     * @param redirectedCalls calls of externref.insert/get/drop
-     * @param retypedLocals   whether references now live in externref locals
+     * @param body          the new body (locals and code), or null when unchanged
+     * @param retypedLocals whether references now live in externref locals
      */
-    record Result(byte[] body, int redirectedCalls, int removedGuards, boolean retypedLocals) {
+    record Result(byte[] body, int removedGuards, boolean retypedLocals) {
     }
 
     private final WasmModule m;
@@ -80,7 +79,6 @@ final class BodyRewriter implements Signatures {
         int function = m.importedFunctionCount() + definedIndex;
         FunctionBody body = m.locals(definedIndex);
         boolean handlesReferences = refPositions[function] != null;
-        int redirected = 0;
         int guards = 0;
         int misplacedGuard = -1;
         int prevOp = -1;
@@ -97,10 +95,8 @@ final class BodyRewriter implements Signatures {
                     if (!atEntry && misplacedGuard < 0) {
                         misplacedGuard = in.start();
                     }
-                } else if (callee == surrogates.insertFunction || callee == surrogates.getFunction
-                        || callee == surrogates.dropFunction) {
-                    redirected++;
-                    handlesReferences |= callee != surrogates.dropFunction;
+                } else if (callee == surrogates.insertFunction || callee == surrogates.getFunction) {
+                    handlesReferences = true;
                 } else if (!referencePositions(callee).isEmpty()) {
                     handlesReferences = true;
                 }
@@ -110,7 +106,7 @@ final class BodyRewriter implements Signatures {
         }
         in.finish();
         if (!handlesReferences) {
-            return new Result(null, redirected, 0, false);
+            return new Result(null, 0, false);
         }
         ReferenceFlow.Result flow;
         try {
@@ -120,10 +116,10 @@ final class BodyRewriter implements Signatures {
             throw explain(e, function, guards, misplacedGuard);
         }
         if (flow.edits().isEmpty() && flow.newLocals().isEmpty()) {
-            return new Result(null, redirected, guards, false);
+            return new Result(null, guards, false);
         }
         boolean retyped = flow.newLocals().contains(ValType.EXTERNREF);
-        return new Result(encode(body, flow), redirected, guards, retyped);
+        return new Result(encode(body, flow), guards, retyped);
     }
 
     /** The analysis failed: say what probably caused it when the module shows the signs. */

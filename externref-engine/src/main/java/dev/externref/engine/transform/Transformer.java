@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The externref transform of one module (ABI.md, "Output"): surrogate imports become glue
@@ -155,15 +156,23 @@ public final class Transformer {
             }
 
             // Function bodies, rewritten in the writer's single pass over the code section: only
-            // described exports and functions that call the surrogates or described functions.
+            // described exports and functions that can see a reference (they call insert, get,
+            // the guard or a described function). drop takes a slot index: calling it alone
+            // needs no rewrite, only the renumbering every body gets.
             BodyRewriter rewriter = new BodyRewriter(m, names, surrogates, refPositions);
             BitSet triggers = new BitSet();
-            for (int f : new int[] {surrogates.insertFunction, surrogates.getFunction, surrogates.dropFunction,
-                    surrogates.guardFunction}) {
+            for (int f : new int[] {surrogates.insertFunction, surrogates.getFunction, surrogates.guardFunction}) {
                 if (f >= 0) {
                     triggers.set(f);
                 }
             }
+            BitSet surrogateCalls = new BitSet();
+            for (int f : new int[] {surrogates.insertFunction, surrogates.getFunction, surrogates.dropFunction}) {
+                if (f >= 0) {
+                    surrogateCalls.set(f);
+                }
+            }
+            LongAdder redirectedCalls = new LongAdder();
             for (int f = 0; f < refPositions.length; f++) {
                 if (refPositions[f] != null) {
                     triggers.set(f);
@@ -175,15 +184,19 @@ public final class Transformer {
             w.bodyHook(new ModuleWriter.BodyHook() {
                 @Override
                 public boolean wants(int definedIndex, int[] functions, int count) {
-                    if (refPositions[m.importedFunctionCount() + definedIndex] != null) {
-                        return true;
-                    }
+                    boolean wanted = refPositions[m.importedFunctionCount() + definedIndex] != null;
+                    int redirected = 0;
                     for (int k = 0; k < count; k++) {
-                        if (functions[k] >= 0 && triggers.get(functions[k])) {
-                            return true;
+                        int f = functions[k];
+                        if (f >= 0) {
+                            wanted |= triggers.get(f);
+                            redirected += surrogateCalls.get(f) ? 1 : 0;
                         }
                     }
-                    return false;
+                    if (redirected > 0) {
+                        redirectedCalls.add(redirected);
+                    }
+                    return wanted;
                 }
 
                 @Override
@@ -239,11 +252,10 @@ public final class Transformer {
                 }
             }
             byte[] out = w.toBytes();
-            int redirected = 0;
+            int redirected = redirectedCalls.intValue();
             int guards = 0;
             List<String> retyped = new ArrayList<>();
             for (Map.Entry<Integer, BodyRewriter.Result> e : new TreeMap<>(rewritten).entrySet()) {
-                redirected += e.getValue().redirectedCalls();
                 guards += e.getValue().removedGuards();
                 if (e.getValue().retypedLocals()) {
                     retyped.add(names.of(m.importedFunctionCount() + e.getKey()));
