@@ -83,6 +83,12 @@ final class NameSection {
     /** A name map renumbered; null when no index changes and nothing is added. */
     private static byte[] nameMap(byte[] in, int from, int to, IndexSpace space, IndexRemap remap,
                                   TreeMap<Integer, String> added, boolean empty) {
+        if (!empty) {
+            byte[] inOrder = nameMapInOrder(in, from, to, space, remap, added);
+            if (inOrder != NOT_IN_ORDER) {
+                return inOrder;
+            }
+        }
         TreeMap<Long, byte[]> entries = new TreeMap<>();
         boolean changed = !added.isEmpty();
         if (!empty) {
@@ -114,6 +120,76 @@ final class NameSection {
             out.u32(e.getKey()).bytes(e.getValue());
         }
         return out.toByteArray();
+    }
+
+    private static final byte[] NOT_IN_ORDER = new byte[0];
+
+    /**
+     * {@link #nameMap} for the usual case, a remap that keeps the entries in order (a shift
+     * does): entries are copied as they come, without sorting or copying each name. Returns
+     * {@link #NOT_IN_ORDER} when the renumbered entries (or the added names) would be out of
+     * order or collide, or the map has trailing bytes; the general path handles those.
+     */
+    private static byte[] nameMapInOrder(byte[] in, int from, int to, IndexSpace space, IndexRemap remap,
+                                         TreeMap<Integer, String> added) {
+        ByteReader r = new ByteReader(in, from, to);
+        int n = r.count(2);
+        ByteWriter entries = new ByteWriter(to - from + 16);
+        int countAt = entries.reserve(5); // the count goes right before the entries, minimal, at the end
+        java.util.Iterator<Map.Entry<Integer, String>> adds = added.entrySet().iterator();
+        Map.Entry<Integer, String> next = adds.hasNext() ? adds.next() : null;
+        boolean changed = !added.isEmpty();
+        long last = -1;
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            int old = r.u32();
+            int nameStart = r.pos();
+            r.skipName();
+            int now = remap.map(space, old);
+            changed |= now != old;
+            if (now < 0) {
+                continue;
+            }
+            long key = Integer.toUnsignedLong(now);
+            while (next != null && Integer.toUnsignedLong(next.getKey()) < key) {
+                if (Integer.toUnsignedLong(next.getKey()) <= last) {
+                    return NOT_IN_ORDER;
+                }
+                last = Integer.toUnsignedLong(next.getKey());
+                entries.u32(last).name(next.getValue());
+                count++;
+                next = adds.hasNext() ? adds.next() : null;
+            }
+            if (key <= last) {
+                return NOT_IN_ORDER;
+            }
+            if (next != null && Integer.toUnsignedLong(next.getKey()) == key) { // an added name replaces the old one
+                entries.u32(key).name(next.getValue());
+                next = adds.hasNext() ? adds.next() : null;
+            } else {
+                entries.u32(key).bytes(in, nameStart, r.pos() - nameStart);
+            }
+            last = key;
+            count++;
+        }
+        if (!r.atEnd()) {
+            return NOT_IN_ORDER;
+        }
+        while (next != null) {
+            if (Integer.toUnsignedLong(next.getKey()) <= last) {
+                return NOT_IN_ORDER;
+            }
+            last = Integer.toUnsignedLong(next.getKey());
+            entries.u32(last).name(next.getValue());
+            count++;
+            next = adds.hasNext() ? adds.next() : null;
+        }
+        if (!changed) {
+            return null;
+        }
+        int width = ByteWriter.uSize(count);
+        entries.patch(countAt + 5 - width, width, count);
+        return entries.toByteArrayFrom(countAt + 5 - width);
     }
 
     /** An indirect name map (locals, labels, fields): outer keys renumbered, inner maps kept. */
