@@ -90,6 +90,11 @@ public final class ByteWriter {
         return n;
     }
 
+    /** The bytes from {@code from} on (what precedes was reserved and is dropped). */
+    byte[] toByteArrayFrom(int from) {
+        return Arrays.copyOfRange(buf, from, size);
+    }
+
     /** Leaves room for a LEB128 of {@code width} bytes, to be filled by {@link #patch}. */
     int reserve(int width) {
         ensure(width);

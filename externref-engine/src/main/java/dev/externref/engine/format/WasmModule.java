@@ -452,8 +452,15 @@ public final class WasmModule {
 
     private void importLike(ByteReader r, IndexRefs refs, boolean record) {
         int offset = r.pos();
-        String module = r.name();
-        String name = r.name();
+        String module = null;
+        String name = null;
+        if (record) {
+            module = r.name();
+            name = r.name();
+        } else {
+            r.skipName();
+            r.skipName();
+        }
         int at = r.pos();
         int kindByte = r.u8();
         ExternalKind kind = ExternalKind.ofByte(kindByte);
@@ -586,7 +593,12 @@ public final class WasmModule {
 
     private void export(ByteReader r, IndexRefs refs, boolean record) {
         int offset = r.pos();
-        String name = r.name();
+        String name = null;
+        if (record) {
+            name = r.name();
+        } else {
+            r.skipName(); // rewriting: validated, but no string per export
+        }
         int at = r.pos();
         int kindByte = r.u8();
         ExternalKind kind = ExternalKind.ofByte(kindByte);

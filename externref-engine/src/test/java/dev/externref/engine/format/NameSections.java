@@ -11,6 +11,21 @@ final class NameSections {
     record Parsed(String moduleName, Map<Integer, String> functionNames, Map<Integer, Map<Integer, String>> localNames) {
     }
 
+    /** The raw content of subsection {@code id}, or null. */
+    static byte[] subsection(WasmModule m, int id) {
+        Section s = m.customSection("name");
+        ByteReader r = new ByteReader(m.bytes(), s.payloadStart(), s.end());
+        while (!r.atEnd()) {
+            int sub = r.u8();
+            int size = r.byteLength();
+            if (sub == id) {
+                return java.util.Arrays.copyOfRange(m.bytes(), r.pos(), r.pos() + size);
+            }
+            r.pos(r.pos() + size);
+        }
+        return null;
+    }
+
     static Parsed parse(WasmModule m) {
         Section s = m.customSection("name");
         String module = null;
