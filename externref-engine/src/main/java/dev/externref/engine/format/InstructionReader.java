@@ -121,6 +121,30 @@ public final class InstructionReader {
         return depth;
     }
 
+    /**
+     * End of a LEB128 at {@code q} that ends within {@code maxBytes} bytes (so it cannot
+     * overflow, whatever its type), or -1: let the general decoder read and check it.
+     */
+    private static int lebEnd(byte[] b, int q, int lim, int maxBytes) {
+        int end = Math.min(lim, q + maxBytes);
+        for (int i = q; i < end; i++) {
+            if (b[i] >= 0) {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** End of a valid u32 LEB128 at {@code q}, including 5-byte padded ones (rustc's calls), or -1. */
+    private static int u32End(byte[] b, int q, int lim) {
+        int e = lebEnd(b, q, lim, 4);
+        if (e > 0) {
+            return e;
+        }
+        int last = q + 4;
+        return last < lim && b[last - 1] < 0 && (b[last] & 0xF0) == 0 ? last + 1 : -1;
+    }
+
     /** Whether a data index (memory.init, data.drop, array.*_data) has been seen. */
     boolean usesDataIndex() {
         return usesDataIndex;
@@ -160,30 +184,47 @@ public final class InstructionReader {
                         continue;
                     }
                     case LOCAL, I32 -> {
-                        if (q < lim && b[q] >= 0) {
-                            p = q + 1;
+                        int e = q < lim && b[q] >= 0 ? q + 1 : lebEnd(b, q, lim, 4);
+                        if (e > 0) {
+                            p = e;
+                            continue;
+                        }
+                    }
+                    case I64 -> {
+                        int e = q < lim && b[q] >= 0 ? q + 1 : lebEnd(b, q, lim, 9);
+                        if (e > 0) {
+                            p = e;
                             continue;
                         }
                     }
                     case LABEL -> {
-                        if (q < lim && b[q] >= 0 && op != DELEGATE) {
-                            p = q + 1;
+                        int e = q < lim && b[q] >= 0 ? q + 1 : lebEnd(b, q, lim, 4);
+                        if (e > 0 && op != DELEGATE) {
+                            p = e;
                             continue;
                         }
                     }
                     case GLOBAL, FUNC -> {
-                        if (q < lim && b[q] >= 0) {
+                        int e = q < lim && b[q] >= 0 ? q + 1 : u32End(b, q, lim);
+                        if (e > 0) {
                             if (refs != null) {
-                                refs.add(SINGLE[op] == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, b[q], q, q + 1);
+                                int v = 0;
+                                for (int i = q, shift = 0; i < e; i++, shift += 7) {
+                                    v |= (b[i] & 0x7F) << shift;
+                                }
+                                refs.add(SINGLE[op] == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, v, q, e);
                             }
-                            p = q + 1;
+                            p = e;
                             continue;
                         }
                     }
                     case MEMARG -> {
-                        if (q + 1 < lim && b[q] >= 0 && b[q] < 0x40 && b[q + 1] >= 0) {
-                            p = q + 2;
-                            continue;
+                        if (q < lim && b[q] >= 0 && b[q] < 0x40) {
+                            int e = q + 1 < lim && b[q + 1] >= 0 ? q + 2 : lebEnd(b, q + 1, lim, 9);
+                            if (e > 0) {
+                                p = e;
+                                continue;
+                            }
                         }
                     }
                     case BLOCK -> {
