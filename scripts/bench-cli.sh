@@ -12,10 +12,13 @@ trap 'rm -rf "$work"' EXIT
 big=$(find target/npm-modules -name '*.wasm' -size +10M | sort)
 java -cp "$bench" dev.externref.benchmarks.PrepareInputs "$work/in" $big
 
-best() { # best wall seconds and its peak RSS (MB) of 3 runs of "$@"
+best() { # best wall seconds and its peak RSS (MB) of 3 runs of "$@"; "failed -" if the tool fails
   local b=999999 m=0
   for _ in 1 2 3; do
-    /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>&1
+    if ! /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>&1; then
+      echo "failed -"
+      return
+    fi
     read -r s kb < "$work/t"
     if awk "BEGIN{exit !($s < $b)}"; then b=$s; m=$((kb / 1024)); fi
   done
@@ -27,5 +30,6 @@ for f in "$work"/in/*.wasm; do
   mb=$(awk "BEGIN{printf \"%.1f\", $(stat -c %s "$f") / 1e6}")
   read -r cs cm < <(best java -jar "$engine" -o "$work/out.wasm" "$f")
   read -r ws wm < <(best wasm-opt --all-features "$f" -o "$work/out-opt.wasm")
-  printf '%-38s %8s %10s %8s %10s %8s %6.1fx\n' "$(basename "$f")" "$mb" "$cs" "$cm" "$ws" "$wm" "$(awk "BEGIN{print $ws / $cs}")"
+  if [[ $cs == failed || $ws == failed ]]; then ratio=-; else ratio=$(awk "BEGIN{printf \"%.1fx\", $ws / $cs}"); fi
+  printf '%-38s %8s %10s %8s %10s %8s %7s\n' "$(basename "$f")" "$mb" "$cs" "$cm" "$ws" "$wm" "$ratio"
 done
