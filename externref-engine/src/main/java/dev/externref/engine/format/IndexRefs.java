@@ -23,17 +23,21 @@ final class IndexRefs {
         return (mask & (1 << s.ordinal())) != 0;
     }
 
+    void grow() {
+        int n = value.length * 2;
+        space = java.util.Arrays.copyOf(space, n);
+        signed = java.util.Arrays.copyOf(signed, n);
+        value = java.util.Arrays.copyOf(value, n);
+        pos = java.util.Arrays.copyOf(pos, n);
+        len = java.util.Arrays.copyOf(len, n);
+    }
+
     void add(IndexSpace s, boolean isSigned, int v, int start, int end) {
         if ((mask & (1 << s.ordinal())) == 0) {
             return;
         }
         if (size == value.length) {
-            int n = size * 2;
-            space = java.util.Arrays.copyOf(space, n);
-            signed = java.util.Arrays.copyOf(signed, n);
-            value = java.util.Arrays.copyOf(value, n);
-            pos = java.util.Arrays.copyOf(pos, n);
-            len = java.util.Arrays.copyOf(len, n);
+            grow();
         }
         space[size] = (byte) s.ordinal();
         signed[size] = isSigned;

@@ -1,5 +1,9 @@
 package dev.externref.engine.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 import static dev.externref.engine.format.Opcodes.*;
 
 /**
@@ -121,30 +125,6 @@ public final class InstructionReader {
         return depth;
     }
 
-    /**
-     * End of a LEB128 at {@code q} that ends within {@code maxBytes} bytes (so it cannot
-     * overflow, whatever its type), or -1: let the general decoder read and check it.
-     */
-    private static int lebEnd(byte[] b, int q, int lim, int maxBytes) {
-        int end = Math.min(lim, q + maxBytes);
-        for (int i = q; i < end; i++) {
-            if (b[i] >= 0) {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
-
-    /** End of a valid u32 LEB128 at {@code q}, including 5-byte padded ones (rustc's calls), or -1. */
-    private static int u32End(byte[] b, int q, int lim) {
-        int e = lebEnd(b, q, lim, 4);
-        if (e > 0) {
-            return e;
-        }
-        int last = q + 4;
-        return last < lim && b[last - 1] < 0 && (b[last] & 0xF0) == 0 ? last + 1 : -1;
-    }
-
     /** Whether a data index (memory.init, data.drop, array.*_data) has been seen. */
     boolean usesDataIndex() {
         return usesDataIndex;
@@ -155,88 +135,85 @@ public final class InstructionReader {
         return dataIndexAt;
     }
 
+    /** Little-endian 8-byte peeks: an opcode and up to 7 bytes of immediates in one load. */
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The continuation bits of the 7 bytes after the opcode. */
+    private static final long CONTINUATION_BITS = 0x0080808080808080L;
+
     /**
      * Decodes every instruction up to the expression's final {@code end}, recording index
-     * references: the same result as calling {@link #next()} until {@link #hasNext()} is false,
-     * but the most frequent shapes (no immediate, or one single-byte LEB128) are decoded inline
-     * with a local cursor, and only the rest go through the table-driven path.
+     * references: the same result as calling {@link #next()} until {@link #hasNext()} is false.
+     *
+     * <p>Dense code has about two bytes per instruction, so the common instructions are
+     * decoded without a branch on their opcode: one 8-byte load holds the opcode and its
+     * immediates, the ends of the first two LEB128s come from their continuation bits, the
+     * opcode's {@link Opcodes#FAST_SHAPE} row selects the length, and one test accepts the
+     * instruction. Calls, global accesses and plain blocks have short paths of their own, the
+     * less frequent instructions {@link #skipUncommon}; anything unusual, every error and the
+     * last bytes of the buffer go through {@link #next()}.
      */
     void scanToEnd() {
         final byte[] b = r.buffer();
         final int lim = r.limit();
+        final int peekEnd = Math.min(lim, b.length - 7); // an 8-byte peek at p stays in the array
         final IndexRefs refs = this.refs;
         int p = r.pos();
         int d = depth;
+        scan:
         while (!finished) {
-            if (p < lim) {
-                int op = b[p] & 0xFF;
-                int q = p + 1;
-                switch (SINGLE[op]) {
-                    case NONE -> {
-                        p = q;
-                        if (op == END) {
-                            if (d == 0) {
-                                finished = true;
-                            } else {
-                                d--;
-                            }
+            while (p < peekEnd) {
+                long w = (long) LONG_LE.get(b, p);
+                int shape = FAST_SHAPE[(int) w & 0xFF];
+                long ends = ~(w >>> 8) & CONTINUATION_BITS; // one bit per byte that ends a LEB128
+                int first = (Long.numberOfTrailingZeros(ends) >>> 3) + 1; // 9: not within 7 bytes
+                if (shape >= 0) {
+                    int both = (Long.numberOfTrailingZeros(ends & (ends - 1)) >>> 3) + 1;
+                    int lebs = shape >>> SHAPE_LEBS_SHIFT & 3;
+                    int length = (first & -(lebs & 1)) | (both & -(lebs >>> 1));
+                    int next = p + 1 + (shape & SHAPE_FIXED) + length;
+                    int accept = ((shape >>> SHAPE_MAX_SHIFT & 0xF) - length) | (lim - next)
+                            | -((int) (w >>> 8) & shape >>> SHAPE_MASK_SHIFT & 0xFF);
+                    if (accept >= 0) {
+                        p = next;
+                        d -= shape >>> SHAPE_END_SHIFT & 1;
+                        if (d < 0) {
+                            finished = true;
+                            d = 0;
+                            break scan;
                         }
                         continue;
                     }
-                    case LOCAL, I32 -> {
-                        int e = q < lim && b[q] >= 0 ? q + 1 : lebEnd(b, q, lim, 4);
-                        if (e > 0) {
-                            p = e;
-                            continue;
-                        }
+                    // else: may be out of its type's range, runs past the end, or has a memory index
+                }
+                byte kind = SINGLE[(int) w & 0xFF];
+                if (kind == FUNC || kind == GLOBAL) {
+                    int next = p + 1 + first;
+                    if (first > 5 || next > lim || first == 5 && (w >>> 40 & 0xF0) != 0) {
+                        break;
                     }
-                    case I64 -> {
-                        int e = q < lim && b[q] >= 0 ? q + 1 : lebEnd(b, q, lim, 9);
-                        if (e > 0) {
-                            p = e;
-                            continue;
+                    if (refs != null) {
+                        int v = 0;
+                        for (int i = 0; i < first; i++) {
+                            v |= (int) (w >>> (8 + 8 * i) & 0x7F) << (7 * i);
                         }
+                        refs.add(kind == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, v, p + 1, next);
                     }
-                    case LABEL -> {
-                        int e = q < lim && b[q] >= 0 ? q + 1 : lebEnd(b, q, lim, 4);
-                        if (e > 0 && op != DELEGATE) {
-                            p = e;
-                            continue;
-                        }
-                    }
-                    case GLOBAL, FUNC -> {
-                        int e = q < lim && b[q] >= 0 ? q + 1 : u32End(b, q, lim);
-                        if (e > 0) {
-                            if (refs != null) {
-                                int v = 0;
-                                for (int i = q, shift = 0; i < e; i++, shift += 7) {
-                                    v |= (b[i] & 0x7F) << shift;
-                                }
-                                refs.add(SINGLE[op] == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, v, q, e);
-                            }
-                            p = e;
-                            continue;
-                        }
-                    }
-                    case MEMARG -> {
-                        if (q < lim && b[q] >= 0 && b[q] < 0x40) {
-                            int e = q + 1 < lim && b[q + 1] >= 0 ? q + 2 : lebEnd(b, q + 1, lim, 9);
-                            if (e > 0) {
-                                p = e;
-                                continue;
-                            }
-                        }
-                    }
-                    case BLOCK -> {
-                        if (q < lim && b[q] == 0x40) {
-                            p = q + 1;
-                            d++;
-                            continue;
-                        }
-                    }
-                    default -> {
+                    p = next;
+                    continue;
+                }
+                if (kind == BLOCK) {
+                    int type = (int) (w >>> 8 & 0xFF);
+                    if (p + 2 <= lim && (type == 0x40 || type >= 0x7B && type <= 0x7F)) { // [] or one of i32 i64 f32 f64 v128
+                        p += 2;
+                        d++;
+                        continue;
                     }
                 }
+                int next = skipUncommon(b, p, lim, kind);
+                if (next < 0) {
+                    break;
+                }
+                p = next;
             }
             // Everything else, and every error, through the general decoder.
             r.pos(p);
@@ -247,6 +224,155 @@ public final class InstructionReader {
         }
         r.pos(p);
         depth = d;
+    }
+
+    /**
+     * The less frequent instructions that leave the block depth alone, decoded without the
+     * general decoder's per-call cost: long constants and indices, br_table, call_indirect,
+     * and the prefixed numeric, SIMD, atomic and memory instructions. Returns the end of the
+     * instruction at {@code p}, or -1 when anything is unusual: then {@link #next()} decodes
+     * it, and reports the error if there is one.
+     */
+    private int skipUncommon(byte[] b, int p, int lim, byte kind) {
+        int q = p + 1;
+        switch (kind) {
+            case LOCAL:
+                return u32End(b, q, lim);
+            case LABEL:
+                return b[p] == DELEGATE ? -1 : u32End(b, q, lim);
+            case I32:
+                return signedEnd(b, q, lim, 5);
+            case I64:
+                return signedEnd(b, q, lim, 10);
+            case MEMARG:
+                return memargEnd(b, q, lim);
+            case BR_TABLE: {
+                int e = u32End(b, q, lim);
+                if (e < 0) {
+                    return -1;
+                }
+                long targets = Integer.toUnsignedLong(u32At(b, q, e)) + 1;
+                for (long i = 0; i < targets && e >= 0; i++) {
+                    e = u32End(b, e, lim);
+                }
+                return e;
+            }
+            case CALL_INDIRECT: {
+                int type = u32End(b, q, lim);
+                int table = type < 0 ? -1 : u32End(b, type, lim);
+                if (table >= 0) {
+                    record(IndexSpace.TYPE, b, q, type);
+                    record(IndexSpace.TABLE, b, type, table);
+                }
+                return table;
+            }
+            case PREFIX: {
+                int e = u32End(b, q, lim);
+                byte[] table = Opcodes.table(b[p] & 0xFF);
+                int sub = e < 0 ? -1 : u32At(b, q, e);
+                if (sub < 0 || sub >= table.length) {
+                    return -1;
+                }
+                return switch (table[sub]) {
+                    case NONE -> e;
+                    case LANE -> e < lim ? e + 1 : -1;
+                    case V128 -> e + 16 <= lim ? e + 16 : -1;
+                    case MEMARG -> memargEnd(b, e, lim);
+                    case MEMARG_LANE -> {
+                        int m = memargEnd(b, e, lim);
+                        yield m >= 0 && m < lim ? m + 1 : -1;
+                    }
+                    case MEMORY -> index(IndexSpace.MEMORY, b, e, lim);
+                    case MEMORY_COPY -> {
+                        int m = index(IndexSpace.MEMORY, b, e, lim);
+                        yield m < 0 ? -1 : index(IndexSpace.MEMORY, b, m, lim);
+                    }
+                    default -> -1;
+                };
+            }
+            default:
+                return -1;
+        }
+    }
+
+    /** End of a memarg at {@code q} (alignment and flags, memory index if flagged, u64 offset), or -1. */
+    private int memargEnd(byte[] b, int q, int lim) {
+        int e = u32End(b, q, lim);
+        if (e < 0) {
+            return -1;
+        }
+        int flags = u32At(b, q, e);
+        if (flags < 0 || flags >= 128) {
+            return -1;
+        }
+        if ((flags & 0x40) != 0) {
+            e = index(IndexSpace.MEMORY, b, e, lim);
+            if (e < 0) {
+                return -1;
+            }
+        }
+        int end = Math.min(lim, e + 10);
+        for (int i = e; i < end; i++) {
+            if (b[i] >= 0) {
+                return i - e < 9 || (b[i] & 0x7E) == 0 ? i + 1 : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** Records the u32 index at {@code q}; returns its end, or -1. */
+    private int index(IndexSpace space, byte[] b, int q, int lim) {
+        int e = u32End(b, q, lim);
+        if (e >= 0) {
+            record(space, b, q, e);
+        }
+        return e;
+    }
+
+    private void record(IndexSpace space, byte[] b, int from, int to) {
+        if (refs != null) {
+            refs.add(space, false, u32At(b, from, to), from, to);
+        }
+    }
+
+    /** End of a u32 LEB128 at {@code q} that ends before {@code lim} and is in range, or -1. */
+    private static int u32End(byte[] b, int q, int lim) {
+        int end = Math.min(lim, q + 5);
+        for (int i = q; i < end; i++) {
+            if (b[i] >= 0) {
+                return i - q < 4 || (b[i] & 0x70) == 0 ? i + 1 : -1;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * End of a signed LEB128 of at most {@code maxBytes} bytes (5: s32, 10: s64) at {@code q},
+     * or -1. The unused bits of a last byte must repeat the sign bit.
+     */
+    private static int signedEnd(byte[] b, int q, int lim, int maxBytes) {
+        int end = Math.min(lim, q + maxBytes);
+        for (int i = q; i < end; i++) {
+            int x = b[i];
+            if (x >= 0) {
+                if (i - q < maxBytes - 1) {
+                    return i + 1;
+                }
+                int rest = maxBytes == 5 ? x >> 3 & 0xF : x & 0x7F;
+                int all = maxBytes == 5 ? 0xF : 0x7F;
+                return rest == 0 || rest == all ? i + 1 : -1;
+            }
+        }
+        return -1;
+    }
+
+    /** The 32-bit pattern of the u32 LEB128 in {@code [from, to)}, already checked. */
+    private static int u32At(byte[] b, int from, int to) {
+        int v = 0;
+        for (int i = from, shift = 0; i < to; i++, shift += 7) {
+            v |= (b[i] & 0x7F) << shift;
+        }
+        return v;
     }
 
     /** Decodes the next instruction and returns its opcode (see {@link Opcodes#prefixed}). */

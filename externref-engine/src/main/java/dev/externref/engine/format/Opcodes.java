@@ -230,6 +230,39 @@ public final class Opcodes {
         rows(a, 0x10, 0x4E, MEMARG); // atomic loads, stores, read-modify-write
     }
 
+    /*
+     * The decoder's fast shapes, derived from SINGLE: for the single-byte opcodes whose
+     * immediates are fixed bytes or at most two plain LEB128s, one int says how to skip them.
+     * Negative: no fast shape (index immediates to record, block types, vectors, prefixes).
+     */
+    static final int SHAPE_FIXED = 0xF;        // bytes of fixed-size immediates (f32, f64)
+    static final int SHAPE_LEBS_SHIFT = 4;     // 1: one LEB128 immediate; 2: two
+    static final int SHAPE_MAX_SHIFT = 8;      // most LEB128 bytes accepted without range checks
+    static final int SHAPE_MASK_SHIFT = 16;    // bits that must be clear in the first immediate byte
+    static final int SHAPE_END_SHIFT = 24;     // `end`: closes a block, or the expression
+    static final int[] FAST_SHAPE = new int[256];
+
+    private static int shape(int fixed, int lebs, int maxLebBytes, int firstByteMask) {
+        return fixed | lebs << SHAPE_LEBS_SHIFT | maxLebBytes << SHAPE_MAX_SHIFT | firstByteMask << SHAPE_MASK_SHIFT;
+    }
+
+    static {
+        // A LEB128 of at most 4 bytes (32-bit) or 7 bytes (64-bit) is in range whatever its
+        // bits; longer ones take the checked path.
+        for (int op = 0; op < 256; op++) {
+            FAST_SHAPE[op] = switch (SINGLE[op]) {
+                case NONE -> shape(0, 0, 0, 0) | (op == END ? 1 << SHAPE_END_SHIFT : 0);
+                case LOCAL, I32 -> shape(0, 1, 4, 0);
+                case LABEL -> op == DELEGATE ? -1 : shape(0, 1, 4, 0); // delegate also closes its try
+                case I64 -> shape(0, 1, 7, 0);
+                case F32 -> shape(4, 0, 0, 0);
+                case F64 -> shape(8, 0, 0, 0);
+                case MEMARG -> shape(0, 2, 8, 0xC0); // alignment < 64 in one byte (no memory index), offset ≤ 7 bytes
+                default -> -1;
+            };
+        }
+    }
+
     /** The table of a prefix byte. */
     static byte[] table(int prefix) {
         return switch (prefix) {
