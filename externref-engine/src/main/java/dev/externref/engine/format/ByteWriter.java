@@ -20,6 +20,16 @@ public final class ByteWriter {
         return buf;
     }
 
+    /** Empties the buffer for reuse, keeping its capacity. */
+    void clear() {
+        size = 0;
+    }
+
+    /** Drops everything from {@code newSize} on. */
+    void truncate(int newSize) {
+        size = newSize;
+    }
+
     public byte[] toByteArray() {
         return buf.length == size ? buf : Arrays.copyOf(buf, size);
     }
@@ -101,6 +111,20 @@ public final class ByteWriter {
         int at = size;
         size += width;
         return at;
+    }
+
+    /**
+     * Writes an unsigned {@code value} at {@code at} in place of the {@code width} bytes
+     * reserved there, as a minimal LEB128: what follows moves if the width differs.
+     */
+    void patchMinimal(int at, int width, long value) {
+        int need = uSize(value);
+        if (need != width) {
+            ensure(Math.max(0, need - width));
+            System.arraycopy(buf, at + width, buf, at + need, size - (at + width));
+            size += need - width;
+        }
+        patch(at, need, value);
     }
 
     /**

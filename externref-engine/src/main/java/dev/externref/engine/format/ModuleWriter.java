@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -331,6 +333,8 @@ public final class ModuleWriter {
          * Bodies are independent and each one's encoding does not depend on where it lands, so
          * runs of bodies are encoded on several threads and copied in order: the same bytes as
          * one thread. A failure is the one the first failing body in order would have raised.
+         * Each thread keeps one encoder, and run outputs go to a few recycled buffers, so the
+         * extra memory is a few runs, not a second copy of the code.
          */
         private void writeCodeInParallel(Section s, Set<Integer> drop, Map<Integer, byte[]> repl, int threads) {
             int n = s.entryCount();
@@ -342,6 +346,13 @@ public final class ModuleWriter {
                     runStart = i + 1;
                 }
             }
+            // Runs start in order and a run takes a buffer when it starts, so the oldest run not
+            // yet copied always holds one: copying it frees a buffer, and the pool cannot stall.
+            BlockingQueue<ByteWriter> buffers = new ArrayBlockingQueue<>(2 * threads);
+            for (int i = 0; i < 2 * threads; i++) {
+                buffers.add(new ByteWriter(PARALLEL_RUN_BYTES + (PARALLEL_RUN_BYTES >> 2)));
+            }
+            ThreadLocal<Encoder> encoders = ThreadLocal.withInitial(Encoder::new);
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "externref-writer");
                 t.setDaemon(true);
@@ -351,8 +362,9 @@ public final class ModuleWriter {
                 List<Future<ByteWriter>> parts = new ArrayList<>(runs.size());
                 for (int[] run : runs) {
                     parts.add(pool.submit(() -> {
-                        Encoder e = new Encoder();
-                        e.out = new ByteWriter(s.entryEnd(run[1] - 1) - s.entryStart(run[0]) + 64);
+                        Encoder e = encoders.get();
+                        e.out = buffers.take();
+                        e.out.clear();
                         for (int i = run[0]; i < run[1]; i++) {
                             e.writeEntryAt(s, i, drop, repl);
                         }
@@ -362,6 +374,7 @@ public final class ModuleWriter {
                 for (Future<ByteWriter> part : parts) {
                     ByteWriter w = part.get();
                     out.bytes(w.buffer(), 0, w.size());
+                    buffers.add(w);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -501,24 +514,26 @@ public final class ModuleWriter {
                 return;
             }
             if ("name".equals(s.customName) && (!identity || !addedFunctionNames.isEmpty())) {
-                byte[] payload;
-                try {
-                    payload = NameSection.rewrite(in, s.payloadStart, s.end, remap, addedFunctionNames);
-                } catch (MalformedModuleException e) {
-                    warnings.add("dropped the malformed 'name' section: " + e.getMessage());
-                    return;
-                }
-                if (payload == null) { // nothing changed
-                    out.bytes(in, s.start, s.end - s.start);
-                    return;
-                }
+                // Rewritten straight into the output; rolled back if unchanged or malformed.
+                int mark = out.size();
                 out.u8(Section.CUSTOM);
                 int sizeWidth = s.contentStart - s.start - 1;
                 int sizeAt = out.reserve(sizeWidth);
                 int start = out.size();
-                out.bytes(in, s.contentStart, s.payloadStart - s.contentStart).bytes(payload);
-                out.patch(sizeAt, sizeWidth, out.size() - start);
-                return;
+                out.bytes(in, s.contentStart, s.payloadStart - s.contentStart);
+                boolean changed;
+                try {
+                    changed = NameSection.rewrite(in, s.payloadStart, s.end, remap, addedFunctionNames, out);
+                } catch (MalformedModuleException e) {
+                    out.truncate(mark);
+                    warnings.add("dropped the malformed 'name' section: " + e.getMessage());
+                    return;
+                }
+                if (changed) {
+                    out.patch(sizeAt, sizeWidth, out.size() - start);
+                    return;
+                }
+                out.truncate(mark); // nothing changed: the original bytes, size field included
             }
             out.bytes(in, s.start, s.end - s.start);
         }

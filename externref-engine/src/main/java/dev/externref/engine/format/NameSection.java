@@ -34,10 +34,13 @@ final class NameSection {
         return id == 2 || id == 3 || id == 10;
     }
 
-    /** The new payload, or null when nothing changes. */
-    static byte[] rewrite(byte[] in, int from, int to, IndexRemap remap, TreeMap<Integer, String> addedFunctionNames) {
+    /**
+     * Writes the payload renumbered, with {@code addedFunctionNames} merged in, to {@code out};
+     * returns whether anything changed.
+     */
+    static boolean rewrite(byte[] in, int from, int to, IndexRemap remap, TreeMap<Integer, String> addedFunctionNames,
+                           ByteWriter out) {
         ByteReader r = new ByteReader(in, from, to);
-        ByteWriter out = new ByteWriter(to - from + 64);
         boolean changed = false;
         boolean functionsWritten = false;
         while (!r.atEnd()) {
@@ -47,44 +50,55 @@ final class NameSection {
             int contentStart = r.pos();
             int end = contentStart + size;
             if (id > FUNCTIONS && !functionsWritten && !addedFunctionNames.isEmpty()) {
-                writeSubsection(out, FUNCTIONS, nameMap(in, 0, 0, IndexSpace.FUNCTION, remap, addedFunctionNames, true));
+                nameMap(in, 0, 0, IndexSpace.FUNCTION, remap, addedFunctionNames, true, out, FUNCTIONS);
                 functionsWritten = true;
                 changed = true;
             }
             IndexSpace space = space(id);
-            byte[] content = null;
+            boolean rewritten = false;
             if (space != null && (remap.changes(space) || (id == FUNCTIONS && !addedFunctionNames.isEmpty()))) {
-                content = indirect(id)
-                        ? indirectMap(in, contentStart, end, space, remap)
-                        : nameMap(in, contentStart, end, space, remap, id == FUNCTIONS ? addedFunctionNames : new TreeMap<>(), false);
+                rewritten = indirect(id)
+                        ? indirectMap(in, contentStart, end, space, remap, out, id)
+                        : nameMap(in, contentStart, end, space, remap, id == FUNCTIONS ? addedFunctionNames : new TreeMap<>(), false, out, id);
             }
             if (id == FUNCTIONS) {
                 functionsWritten = true;
             }
-            if (content == null) {
+            if (!rewritten) {
                 out.bytes(in, subStart, end - subStart);
-            } else {
-                writeSubsection(out, id, content);
-                changed = true;
             }
+            changed |= rewritten;
             r.pos(end);
         }
         if (!functionsWritten && !addedFunctionNames.isEmpty()) {
-            writeSubsection(out, FUNCTIONS, nameMap(in, 0, 0, IndexSpace.FUNCTION, remap, addedFunctionNames, true));
+            nameMap(in, 0, 0, IndexSpace.FUNCTION, remap, addedFunctionNames, true, out, FUNCTIONS);
             changed = true;
         }
-        return changed ? out.toByteArray() : null;
+        return changed;
     }
 
-    private static void writeSubsection(ByteWriter out, int id, byte[] content) {
-        out.u8(id).u32(content.length).bytes(content);
+    /** Starts subsection {@code id} in {@code out}; returns where its size goes, for {@link #endSubsection}. */
+    private static int startSubsection(ByteWriter out, int id) {
+        out.u8(id);
+        return out.reserve(1);
     }
 
-    /** A name map renumbered; null when no index changes and nothing is added. */
-    private static byte[] nameMap(byte[] in, int from, int to, IndexSpace space, IndexRemap remap,
-                                  TreeMap<Integer, String> added, boolean empty) {
+    private static void endSubsection(ByteWriter out, int sizeAt) {
+        out.patchMinimal(sizeAt, 1, out.size() - (sizeAt + 1));
+    }
+
+    /**
+     * Writes the name map as subsection {@code id} of {@code out}, renumbered; writes nothing and
+     * returns false when no index changes and nothing is added.
+     */
+    private static boolean nameMap(byte[] in, int from, int to, IndexSpace space, IndexRemap remap,
+                                   TreeMap<Integer, String> added, boolean empty, ByteWriter out, int id) {
         if (empty) {
-            return added.isEmpty() ? null : streamed(in, 0, 0, 0, space, remap, added);
+            if (added.isEmpty()) {
+                return false;
+            }
+            streamed(in, 0, 0, 0, space, remap, added, out, id);
+            return true;
         }
         // First pass: validate, and see whether anything changes and whether order holds.
         ByteReader r = new ByteReader(in, from, to);
@@ -108,10 +122,11 @@ final class NameSection {
             throw r.error("name map has trailing bytes");
         }
         if (!changed) {
-            return null;
+            return false;
         }
         if (ordered) {
-            return streamed(in, entriesStart, to, n, space, remap, added);
+            streamed(in, entriesStart, to, n, space, remap, added, out, id);
+            return true;
         }
         // A renumbering that reorders names: sort them (rare).
         TreeMap<Long, byte[]> entries = new TreeMap<>();
@@ -128,22 +143,28 @@ final class NameSection {
         for (Map.Entry<Integer, String> e : added.entrySet()) {
             entries.put(Integer.toUnsignedLong(e.getKey()), new ByteWriter(16).name(e.getValue()).toByteArray());
         }
-        ByteWriter out = new ByteWriter(to - from + 16);
+        writeEntries(out, id, entries);
+        return true;
+    }
+
+    private static void writeEntries(ByteWriter out, int id, TreeMap<Long, byte[]> entries) {
+        int sizeAt = startSubsection(out, id);
         out.u32(entries.size());
         for (Map.Entry<Long, byte[]> e : entries.entrySet()) {
             out.u32(e.getKey()).bytes(e.getValue());
         }
-        return out.toByteArray();
+        endSubsection(out, sizeAt);
     }
 
     /**
-     * The renumbered map written in one pass, names copied as byte runs, the added names merged
-     * in at their place: for renumberings that keep the order, which removing or inserting
-     * functions does.
+     * The renumbered map written in one pass straight into {@code out}, names copied as byte
+     * runs, the added names merged in at their place: for renumberings that keep the order,
+     * which removing or inserting functions does.
      */
-    private static byte[] streamed(byte[] in, int from, int to, int n, IndexSpace space, IndexRemap remap,
-                                   TreeMap<Integer, String> added) {
-        ByteWriter body = new ByteWriter(to - from + 16 * added.size() + 16);
+    private static void streamed(byte[] in, int from, int to, int n, IndexSpace space, IndexRemap remap,
+                                 TreeMap<Integer, String> added, ByteWriter out, int id) {
+        int sizeAt = startSubsection(out, id);
+        int countAt = out.reserve(1);
         java.util.Iterator<Map.Entry<Integer, String>> extra = added.entrySet().iterator();
         Map.Entry<Integer, String> pending = extra.hasNext() ? extra.next() : null;
         int count = 0;
@@ -158,28 +179,31 @@ final class NameSection {
             }
             long key = Integer.toUnsignedLong(now);
             while (pending != null && Integer.toUnsignedLong(pending.getKey()) < key) {
-                body.u32(Integer.toUnsignedLong(pending.getKey())).name(pending.getValue());
+                out.u32(Integer.toUnsignedLong(pending.getKey())).name(pending.getValue());
                 count++;
                 pending = extra.hasNext() ? extra.next() : null;
             }
             if (pending != null && Integer.toUnsignedLong(pending.getKey()) == key) {
                 continue; // an added name replaces the old one
             }
-            body.u32(key).bytes(in, nameStart, r.pos() - nameStart);
+            out.u32(key).bytes(in, nameStart, r.pos() - nameStart);
             count++;
         }
         while (pending != null) {
-            body.u32(Integer.toUnsignedLong(pending.getKey())).name(pending.getValue());
+            out.u32(Integer.toUnsignedLong(pending.getKey())).name(pending.getValue());
             count++;
             pending = extra.hasNext() ? extra.next() : null;
         }
-        ByteWriter out = new ByteWriter(body.size() + 5);
-        out.u32(count).bytes(body.buffer(), 0, body.size());
-        return out.toByteArray();
+        out.patchMinimal(countAt, 1, count);
+        endSubsection(out, sizeAt);
     }
 
-    /** An indirect name map (locals, labels, fields): outer keys renumbered, inner maps kept. */
-    private static byte[] indirectMap(byte[] in, int from, int to, IndexSpace space, IndexRemap remap) {
+    /**
+     * An indirect name map (locals, labels, fields) written as subsection {@code id}: outer keys
+     * renumbered, inner maps kept. Writes nothing and returns false when no key changes.
+     */
+    private static boolean indirectMap(byte[] in, int from, int to, IndexSpace space, IndexRemap remap,
+                                       ByteWriter out, int id) {
         ByteReader r = new ByteReader(in, from, to);
         int n = r.count(2);
         TreeMap<Long, byte[]> entries = new TreeMap<>();
@@ -202,14 +226,10 @@ final class NameSection {
             throw r.error("indirect name map has trailing bytes");
         }
         if (!changed) {
-            return null;
+            return false;
         }
-        ByteWriter out = new ByteWriter(to - from + 16);
-        out.u32(entries.size());
-        for (Map.Entry<Long, byte[]> e : entries.entrySet()) {
-            out.u32(e.getKey()).bytes(e.getValue());
-        }
-        return out.toByteArray();
+        writeEntries(out, id, entries);
+        return true;
     }
 
     private static byte[] copy(byte[] in, int from, int to) {
