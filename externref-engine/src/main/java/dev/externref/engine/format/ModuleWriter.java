@@ -124,19 +124,31 @@ public final class ModuleWriter {
 
     /** Leaves out entry {@code index} of a vector section. */
     public ModuleWriter removeEntry(int sectionId, int index) {
-        removed.computeIfAbsent(sectionId, k -> new HashSet<>()).add(index);
+        Set<Integer> entries = removed.get(sectionId);
+        if (entries == null) {
+            removed.put(sectionId, entries = new HashSet<>());
+        }
+        entries.add(index);
         return this;
     }
 
     /** Writes {@code entry} (input index space) instead of entry {@code index}. Code entries: the body without its size. */
     public ModuleWriter replaceEntry(int sectionId, int index, byte[] entry) {
-        replaced.computeIfAbsent(sectionId, k -> new HashMap<>()).put(index, entry);
+        Map<Integer, byte[]> entries = replaced.get(sectionId);
+        if (entries == null) {
+            replaced.put(sectionId, entries = new HashMap<>());
+        }
+        entries.put(index, entry);
         return this;
     }
 
     /** Adds an entry (output index space) at the end of a vector section, creating the section if needed. */
     public ModuleWriter appendEntry(int sectionId, byte[] entry) {
-        appended.computeIfAbsent(sectionId, k -> new ArrayList<>()).add(entry);
+        List<byte[]> entries = appended.get(sectionId);
+        if (entries == null) {
+            appended.put(sectionId, entries = new ArrayList<>());
+        }
+        entries.add(entry);
         return this;
     }
 

@@ -9,6 +9,9 @@ package dev.externref.engine.format;
  * @param heapType  for 0x63/0x64: the abstract heap type byte, or the type index when {@code indexed}
  * @param indexed   the heap type is a type index
  * @param exact     {@code exact} (custom descriptors)
+ *
+ * <p>{@code equals} and {@code hashCode} are written out to keep the record's
+ * {@code invokedynamic} bootstrap off a fresh JVM's first run.
  */
 public record ValType(int code, int heapType, boolean indexed, boolean exact) {
     public static final ValType I32 = simple(0x7F);
@@ -64,6 +67,17 @@ public record ValType(int code, int heapType, boolean indexed, boolean exact) {
         } else {
             w.s64(Integer.toUnsignedLong(heapType));
         }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ValType t && code == t.code && heapType == t.heapType && indexed == t.indexed
+                && exact == t.exact;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((code * 31 + heapType) * 2 + (indexed ? 1 : 0)) * 2 + (exact ? 1 : 0);
     }
 
     @Override

@@ -284,21 +284,15 @@ public final class WasmModule {
                 lastId = id;
                 s = new Section(id, start, contentStart, end, null, contentStart);
                 switch (id) {
-                    case Section.TYPE -> vector(c, s, 1, this::typeEntry);
-                    case Section.IMPORT -> vector(c, s, 3, this::importEntry); // 3: the kind is checked before its payload
-                    case Section.FUNCTION -> {
-                        functionSectionCount = vector(c, s, 1, this::functionEntry);
-                    }
-                    case Section.TABLE -> vector(c, s, 2, this::tableEntry);
-                    case Section.MEMORY -> vector(c, s, 1, (rr, refs) -> { limits(rr, true); memoryCount++; }); // 1: flags first
-                    case Section.TAG -> vector(c, s, 2, this::tagEntry);
-                    case Section.GLOBAL -> vector(c, s, 3, this::globalEntry);
-                    case Section.EXPORT -> vector(c, s, 3, this::exportEntry);
+                    case Section.TYPE, Section.MEMORY -> vector(c, s, 1); // memory: 1 byte of flags first
+                    case Section.FUNCTION -> functionSectionCount = vector(c, s, 1);
+                    case Section.TABLE, Section.TAG -> vector(c, s, 2);
+                    case Section.ELEMENT -> elementCount = vector(c, s, 2);
+                    case Section.DATA -> dataCount = vector(c, s, 1);
+                    case Section.IMPORT, Section.GLOBAL, Section.EXPORT -> vector(c, s, 3); // import: the kind is checked before its payload
                     case Section.START -> startFunction = c.u32();
-                    case Section.ELEMENT -> elementCount = vector(c, s, 2, (rr, refs) -> elementEntry(rr, refs, null));
                     case Section.DATA_COUNT -> dataCountSection = c.u32AsLong();
                     case Section.CODE -> codeCount = codeSection(c, s);
-                    case Section.DATA -> dataCount = vector(c, s, 1, (rr, refs) -> dataEntry(rr, refs));
                     default -> throw new IllegalStateException();
                 }
             }
@@ -319,20 +313,36 @@ public final class WasmModule {
         }
     }
 
-    /** Parses one entry; records index references when {@code refs} is not null. */
-    interface EntryParser {
-        void parse(ByteReader r, IndexRefs refs);
-    }
-
-    private static int vector(ByteReader r, Section s, int minEntryBytes, EntryParser entry) {
+    /** Parses a vector section's entries, noting where each starts; returns their count. */
+    private int vector(ByteReader r, Section s, int minEntryBytes) {
         int n = r.count(minEntryBytes);
         s.entriesStart = r.pos();
         s.entryStarts = new int[n];
         for (int i = 0; i < n; i++) {
             s.entryStarts[i] = r.pos();
-            entry.parse(r, null);
+            firstEntry(s.id, r);
         }
         return n;
+    }
+
+    /** Parses an entry for the first time: validates it and records what the module declares. */
+    private void firstEntry(int sectionId, ByteReader r) {
+        switch (sectionId) {
+            case Section.TYPE -> typeGroup(r, null, true);
+            case Section.IMPORT -> importEntry(r, null);
+            case Section.FUNCTION -> functionEntry(r, null);
+            case Section.TABLE -> tableEntry(r, null);
+            case Section.MEMORY -> {
+                limits(r, true);
+                memoryCount++;
+            }
+            case Section.TAG -> tagEntry(r, null);
+            case Section.GLOBAL -> globalEntry(r, null);
+            case Section.EXPORT -> exportEntry(r, null);
+            case Section.ELEMENT -> elementEntry(r, null, null);
+            case Section.DATA -> dataEntry(r, null);
+            default -> throw new IllegalStateException("section " + sectionId);
+        }
     }
 
     /** Parses the entry at the reader's position again, recording its index references (for writers). */
@@ -350,10 +360,6 @@ public final class WasmModule {
             case Section.DATA -> dataEntry(r, refs);
             default -> throw new IllegalArgumentException("section " + sectionId);
         }
-    }
-
-    private void typeEntry(ByteReader r, IndexRefs refs) {
-        typeGroup(r, refs, true);
     }
 
     private void typeGroup(ByteReader r, IndexRefs refs, boolean record) {

@@ -27,7 +27,10 @@ final class Producers {
                 for (int i = 0; i < n; i++) {
                     String field = r.name();
                     int m = r.count(2);
-                    Map<String, String> values = fields.computeIfAbsent(field, k -> new LinkedHashMap<>());
+                    Map<String, String> values = fields.get(field);
+                    if (values == null) {
+                        fields.put(field, values = new LinkedHashMap<>());
+                    }
                     for (int k = 0; k < m; k++) {
                         values.put(r.name(), r.name());
                     }
@@ -39,7 +42,11 @@ final class Producers {
                 return null;
             }
         }
-        fields.computeIfAbsent("processed-by", k -> new LinkedHashMap<>()).put(tool, version);
+        Map<String, String> processedBy = fields.get("processed-by");
+        if (processedBy == null) {
+            fields.put("processed-by", processedBy = new LinkedHashMap<>());
+        }
+        processedBy.put(tool, version);
         ByteWriter w = new ByteWriter(64);
         w.u32(fields.size());
         for (Map.Entry<String, Map<String, String>> f : fields.entrySet()) {

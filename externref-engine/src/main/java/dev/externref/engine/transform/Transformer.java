@@ -137,7 +137,9 @@ public final class Transformer {
             }
 
             ModuleWriter w = new ModuleWriter(m, IndexRemap.functions(remap));
-            removedImports.forEach(i -> w.removeEntry(Section.IMPORT, i));
+            for (int i : removedImports) {
+                w.removeEntry(Section.IMPORT, i);
+            }
 
             // Signatures of described imports and exports.
             for (int f = 0; f < refPositions.length; f++) {
@@ -236,7 +238,9 @@ public final class Transformer {
                 addGlue(w, newTypes, typeBase, new FuncType(List.of(ValType.I32), List.of()), glue.drop(hookIndex));
                 w.nameFunction(dropIndex, "externref::drop");
             }
-            newTypes.keySet().forEach(t -> w.appendEntry(Section.TYPE, t.encode()));
+            for (FuncType t : newTypes.keySet()) {
+                w.appendEntry(Section.TYPE, t.encode());
+            }
 
             // Custom sections: the records go, the producers section says who processed the module.
             w.replaceCustomSection(ExternrefSection.NAME, null);
@@ -445,7 +449,11 @@ public final class Transformer {
 
     /** The index of a new type, appended once however often it is asked for. */
     private static int typeIndex(Map<FuncType, Integer> newTypes, int typeBase, FuncType t) {
-        return newTypes.computeIfAbsent(t, k -> typeBase + newTypes.size());
+        Integer index = newTypes.get(t);
+        if (index == null) {
+            newTypes.put(t, index = typeBase + newTypes.size());
+        }
+        return index;
     }
 
     static String version() {
