@@ -147,23 +147,27 @@ public final class InstructionReader {
      * <p>Dense code has about two bytes per instruction, so the common instructions are
      * decoded without a branch on their opcode: one 8-byte load holds the opcode and its
      * immediates, the ends of the first two LEB128s come from their continuation bits, the
-     * opcode's {@link Opcodes#FAST_SHAPE} row selects the length, and one test accepts the
-     * instruction. Calls, global accesses and plain blocks have short paths of their own, the
-     * less frequent instructions {@link #skipUncommon}; anything unusual, every error and the
-     * last bytes of the buffer go through {@link #next()}.
+     * opcode's {@link Opcodes#FAST_SHAPE} row selects the length and the change of block depth,
+     * and one test accepts the instruction. Calls and global accesses whose index is recorded
+     * and blocks with a value type have short paths of their own, the less frequent
+     * instructions {@link #skipUncommon}; anything unusual, every error and the last bytes of
+     * the buffer go through {@link #next()}.
      */
     void scanToEnd() {
         final byte[] b = r.buffer();
         final int lim = r.limit();
         final int peekEnd = Math.min(lim, b.length - 7); // an 8-byte peek at p stays in the array
         final IndexRefs refs = this.refs;
+        // Index immediates nobody records are plain LEB128s.
+        final int[] shapes = Opcodes.fastShapes(refs != null && refs.records(IndexSpace.FUNCTION),
+                refs != null && refs.records(IndexSpace.GLOBAL));
         int p = r.pos();
         int d = depth;
         scan:
         while (!finished) {
             while (p < peekEnd) {
                 long w = (long) LONG_LE.get(b, p);
-                int shape = FAST_SHAPE[(int) w & 0xFF];
+                int shape = shapes[(int) w & 0xFF];
                 long ends = ~(w >>> 8) & CONTINUATION_BITS; // one bit per byte that ends a LEB128
                 int first = (Long.numberOfTrailingZeros(ends) >>> 3) + 1; // 9: not within 7 bytes
                 if (shape >= 0) {
@@ -172,10 +176,10 @@ public final class InstructionReader {
                     int length = (first & -(lebs & 1)) | (both & -(lebs >>> 1));
                     int next = p + 1 + (shape & SHAPE_FIXED) + length;
                     int accept = ((shape >>> SHAPE_MAX_SHIFT & 0xF) - length) | (lim - next)
-                            | -((int) (w >>> 8) & shape >>> SHAPE_MASK_SHIFT & 0xFF);
+                            | -(((int) (w >>> 8) ^ shape & SHAPE_EXPECT_40) & shape >>> SHAPE_MASK_SHIFT & 0xFF);
                     if (accept >= 0) {
                         p = next;
-                        d -= shape >>> SHAPE_END_SHIFT & 1;
+                        d += (shape >>> SHAPE_OPEN_SHIFT & 1) - (shape >>> SHAPE_END_SHIFT & 1);
                         if (d < 0) {
                             finished = true;
                             d = 0;

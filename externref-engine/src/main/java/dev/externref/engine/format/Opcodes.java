@@ -232,35 +232,56 @@ public final class Opcodes {
 
     /*
      * The decoder's fast shapes, derived from SINGLE: for the single-byte opcodes whose
-     * immediates are fixed bytes or at most two plain LEB128s, one int says how to skip them.
-     * Negative: no fast shape (index immediates to record, block types, vectors, prefixes).
+     * immediates are fixed bytes, at most two plain LEB128s or an empty block type, one int
+     * says how to skip them. Negative: no fast shape (vectors, prefixes, and the index
+     * immediates that must be recorded).
      */
-    static final int SHAPE_FIXED = 0xF;        // bytes of fixed-size immediates (f32, f64)
+    static final int SHAPE_FIXED = 0xF;        // bytes of fixed-size immediates (f32, f64, a block type)
     static final int SHAPE_LEBS_SHIFT = 4;     // 1: one LEB128 immediate; 2: two
+    static final int SHAPE_EXPECT_40 = 0x40;   // the first immediate byte must be 0x40 (an empty block type)
     static final int SHAPE_MAX_SHIFT = 8;      // most LEB128 bytes accepted without range checks
-    static final int SHAPE_MASK_SHIFT = 16;    // bits that must be clear in the first immediate byte
+    static final int SHAPE_MASK_SHIFT = 16;    // bits that must be clear in the first immediate byte (after the 0x40 test)
     static final int SHAPE_END_SHIFT = 24;     // `end`: closes a block, or the expression
-    static final int[] FAST_SHAPE = new int[256];
+    static final int SHAPE_OPEN_SHIFT = 25;    // block, loop, if, try: opens one
+
+    /** Every index immediate recorded: calls and global accesses take their own short paths. */
+    static final int[] FAST_SHAPE = buildShapes(true, true);
+    private static final int[] FAST_SHAPE_FUNCTIONS_ONLY = buildShapes(true, false);
+    private static final int[] FAST_SHAPE_GLOBALS_ONLY = buildShapes(false, true);
+    private static final int[] FAST_SHAPE_NO_INDICES = buildShapes(false, false);
+
+    /** The shapes for a decoder that records function indices, global indices, both or neither. */
+    static int[] fastShapes(boolean functionIndices, boolean globalIndices) {
+        if (functionIndices) {
+            return globalIndices ? FAST_SHAPE : FAST_SHAPE_FUNCTIONS_ONLY;
+        }
+        return globalIndices ? FAST_SHAPE_GLOBALS_ONLY : FAST_SHAPE_NO_INDICES;
+    }
 
     private static int shape(int fixed, int lebs, int maxLebBytes, int firstByteMask) {
         return fixed | lebs << SHAPE_LEBS_SHIFT | maxLebBytes << SHAPE_MAX_SHIFT | firstByteMask << SHAPE_MASK_SHIFT;
     }
 
-    static {
+    private static int[] buildShapes(boolean recordFunctions, boolean recordGlobals) {
         // A LEB128 of at most 4 bytes (32-bit) or 7 bytes (64-bit) is in range whatever its
         // bits; longer ones take the checked path.
+        int[] shapes = new int[256];
         for (int op = 0; op < 256; op++) {
-            FAST_SHAPE[op] = switch (SINGLE[op]) {
+            shapes[op] = switch (SINGLE[op]) {
                 case NONE -> shape(0, 0, 0, 0) | (op == END ? 1 << SHAPE_END_SHIFT : 0);
                 case LOCAL, I32 -> shape(0, 1, 4, 0);
+                case FUNC -> recordFunctions ? -1 : shape(0, 1, 4, 0);
+                case GLOBAL -> recordGlobals ? -1 : shape(0, 1, 4, 0);
                 case LABEL -> op == DELEGATE ? -1 : shape(0, 1, 4, 0); // delegate also closes its try
                 case I64 -> shape(0, 1, 7, 0);
                 case F32 -> shape(4, 0, 0, 0);
                 case F64 -> shape(8, 0, 0, 0);
                 case MEMARG -> shape(0, 2, 8, 0xC0); // alignment < 64 in one byte (no memory index), offset ≤ 7 bytes
+                case BLOCK -> shape(1, 0, 0, 0xFF) | SHAPE_EXPECT_40 | 1 << SHAPE_OPEN_SHIFT;
                 default -> -1;
             };
         }
+        return shapes;
     }
 
     /** The table of a prefix byte. */

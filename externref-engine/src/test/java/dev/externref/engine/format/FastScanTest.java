@@ -31,8 +31,15 @@ class FastScanTest {
     record Outcome(String error, int end, boolean usesData, int dataAt, List<String> refs) {
     }
 
-    static Outcome general(byte[] module, int from, int to) {
+    /**
+     * Which index spaces the decoders record: all of them, only functions (the writer's usual
+     * case: global accesses become plain instructions on the fast path), only globals, none.
+     */
+    static final int[] MASKS = {0xFF, 1 << IndexSpace.FUNCTION.ordinal(), 1 << IndexSpace.GLOBAL.ordinal(), 0};
+
+    static Outcome general(byte[] module, int from, int to, int mask) {
         IndexRefs refs = new IndexRefs();
+        refs.mask = mask;
         InstructionReader in = null;
         try {
             ByteReader r = new ByteReader(module, from, to);
@@ -47,8 +54,9 @@ class FastScanTest {
         }
     }
 
-    static Outcome fast(byte[] module, int from, int to) {
+    static Outcome fast(byte[] module, int from, int to, int mask) {
         IndexRefs refs = new IndexRefs();
+        refs.mask = mask;
         try {
             ByteReader r = new ByteReader(module, from, to);
             InstructionReader in = new InstructionReader(module, FunctionBody.skipLocals(r, refs), to, refs);
@@ -81,9 +89,11 @@ class FastScanTest {
         for (int i = 0; i < bodies; i++) {
             int from = m.bodyStart(i);
             int to = m.bodyEnd(i);
-            Outcome expected = general(module, from, to);
-            Outcome actual = fast(module, from, to);
-            assertEquals(expected, actual, () -> name + ": body " + from + ".." + to);
+            for (int mask : MASKS) {
+                Outcome expected = general(module, from, to, mask);
+                Outcome actual = fast(module, from, to, mask);
+                assertEquals(expected, actual, () -> name + ": body " + from + ".." + to + ", mask " + mask);
+            }
         }
         return bodies;
     }
@@ -136,10 +146,12 @@ class FastScanTest {
                 int at = from + random.nextInt(to - from);
                 damaged[at] = random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : (byte) random.nextInt(256);
             }
-            Outcome expected = general(damaged, from, to);
-            Outcome actual = fast(damaged, from, to);
+            int mask = MASKS[t % MASKS.length];
+            Outcome expected = general(damaged, from, to, mask);
+            Outcome actual = fast(damaged, from, to, mask);
             int trial = t;
-            assertEquals(expected, actual, () -> name + ": damaged body " + from + ".." + to + " (trial " + trial + ")");
+            assertEquals(expected, actual, () -> name + ": damaged body " + from + ".." + to + " (trial " + trial
+                    + ", mask " + mask + ")");
         }
     }
 }
