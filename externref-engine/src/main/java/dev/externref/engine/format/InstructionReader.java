@@ -147,7 +147,7 @@ public final class InstructionReader {
      * <p>Dense code has about two bytes per instruction, so the common instructions are
      * decoded without a branch on their opcode: one 8-byte load holds the opcode and its
      * immediates, the ends of the first two LEB128s come from their continuation bits, the
-     * opcode's {@link Opcodes#FAST_SHAPE} row selects the length and the change of block depth,
+     * opcode's {@link Opcodes#FAST_SHAPE} row shifts out the length and the change of block depth,
      * and one test accepts the instruction. Calls and global accesses whose index is recorded
      * and blocks with a value type have short paths of their own, the less frequent
      * instructions {@link #skipUncommon}; anything unusual, every error and the last bytes of
@@ -172,9 +172,8 @@ public final class InstructionReader {
                 int first = (Long.numberOfTrailingZeros(ends) >>> 3) + 1; // 9: not within 7 bytes
                 if (shape >= 0) {
                     int both = (Long.numberOfTrailingZeros(ends & (ends - 1)) >>> 3) + 1;
-                    int lebs = shape >>> SHAPE_LEBS_SHIFT & 3;
-                    int length = (first & -(lebs & 1)) | (both & -(lebs >>> 1));
-                    int next = p + 1 + (shape & SHAPE_FIXED) + length;
+                    int length = (first << SHAPE_ONE_LEB | both << SHAPE_TWO_LEBS | FIXED_LENGTHS) >>> shape & 0xF;
+                    int next = p + 1 + length;
                     int accept = ((shape >>> SHAPE_MAX_SHIFT & 0xF) - length) | (lim - next)
                             | -(((int) (w >>> 8) ^ shape & SHAPE_EXPECT_40) & shape >>> SHAPE_MASK_SHIFT & 0xFF);
                     if (accept >= 0) {

@@ -235,11 +235,22 @@ public final class Opcodes {
      * immediates are fixed bytes, at most two plain LEB128s or an empty block type, one int
      * says how to skip them. Negative: no fast shape (vectors, prefixes, and the index
      * immediates that must be recorded).
+     *
+     * The decoder packs every candidate length of the immediates into one int, four bits each
+     * (none, the first LEB128, the first two, and the fixed sizes 4, 8 and 1); the low five
+     * bits of a shape are the shift that picks the opcode's. A shift is the shortest way from
+     * the table load to the next instruction's address, which is what the decoder waits on.
      */
-    static final int SHAPE_FIXED = 0xF;        // bytes of fixed-size immediates (f32, f64, a block type)
-    static final int SHAPE_LEBS_SHIFT = 4;     // 1: one LEB128 immediate; 2: two
+    static final int SHAPE_NO_IMMEDIATE = 0;   // selectors: shifts into the decoder's candidates
+    static final int SHAPE_ONE_LEB = 4;
+    static final int SHAPE_TWO_LEBS = 8;
+    static final int SHAPE_FOUR_BYTES = 12;
+    static final int SHAPE_EIGHT_BYTES = 16;
+    static final int SHAPE_ONE_BYTE = 20;
+    /** The candidates' fixed sizes; the decoder adds the lengths of the first one and two LEB128s. */
+    static final int FIXED_LENGTHS = 4 << SHAPE_FOUR_BYTES | 8 << SHAPE_EIGHT_BYTES | 1 << SHAPE_ONE_BYTE;
     static final int SHAPE_EXPECT_40 = 0x40;   // the first immediate byte must be 0x40 (an empty block type)
-    static final int SHAPE_MAX_SHIFT = 8;      // most LEB128 bytes accepted without range checks
+    static final int SHAPE_MAX_SHIFT = 8;      // longest immediates accepted without range checks
     static final int SHAPE_MASK_SHIFT = 16;    // bits that must be clear in the first immediate byte (after the 0x40 test)
     static final int SHAPE_END_SHIFT = 24;     // `end`: closes a block, or the expression
     static final int SHAPE_OPEN_SHIFT = 25;    // block, loop, if, try: opens one
@@ -258,26 +269,28 @@ public final class Opcodes {
         return globalIndices ? FAST_SHAPE_GLOBALS_ONLY : FAST_SHAPE_NO_INDICES;
     }
 
-    private static int shape(int fixed, int lebs, int maxLebBytes, int firstByteMask) {
-        return fixed | lebs << SHAPE_LEBS_SHIFT | maxLebBytes << SHAPE_MAX_SHIFT | firstByteMask << SHAPE_MASK_SHIFT;
+    private static int shape(int select, int maxLength, int firstByteMask) {
+        return select | maxLength << SHAPE_MAX_SHIFT | firstByteMask << SHAPE_MASK_SHIFT;
     }
 
     private static int[] buildShapes(boolean recordFunctions, boolean recordGlobals) {
         // A LEB128 of at most 4 bytes (32-bit) or 7 bytes (64-bit) is in range whatever its
         // bits; longer ones take the checked path.
+        int u32 = shape(SHAPE_ONE_LEB, 4, 0);
         int[] shapes = new int[256];
         for (int op = 0; op < 256; op++) {
             shapes[op] = switch (SINGLE[op]) {
-                case NONE -> shape(0, 0, 0, 0) | (op == END ? 1 << SHAPE_END_SHIFT : 0);
-                case LOCAL, I32 -> shape(0, 1, 4, 0);
-                case FUNC -> recordFunctions ? -1 : shape(0, 1, 4, 0);
-                case GLOBAL -> recordGlobals ? -1 : shape(0, 1, 4, 0);
-                case LABEL -> op == DELEGATE ? -1 : shape(0, 1, 4, 0); // delegate also closes its try
-                case I64 -> shape(0, 1, 7, 0);
-                case F32 -> shape(4, 0, 0, 0);
-                case F64 -> shape(8, 0, 0, 0);
-                case MEMARG -> shape(0, 2, 8, 0xC0); // alignment < 64 in one byte (no memory index), offset ≤ 7 bytes
-                case BLOCK -> shape(1, 0, 0, 0xFF) | SHAPE_EXPECT_40 | 1 << SHAPE_OPEN_SHIFT;
+                case NONE -> shape(SHAPE_NO_IMMEDIATE, 0, 0) | (op == END ? 1 << SHAPE_END_SHIFT : 0);
+                case LOCAL, I32 -> u32;
+                case FUNC -> recordFunctions ? -1 : u32;
+                case GLOBAL -> recordGlobals ? -1 : u32;
+                case LABEL -> op == DELEGATE ? -1 : u32; // delegate also closes its try
+                case I64 -> shape(SHAPE_ONE_LEB, 7, 0);
+                case F32 -> shape(SHAPE_FOUR_BYTES, 4, 0);
+                case F64 -> shape(SHAPE_EIGHT_BYTES, 8, 0);
+                // alignment < 64 in one byte (no memory index), offset ≤ 7 bytes
+                case MEMARG -> shape(SHAPE_TWO_LEBS, 8, 0xC0);
+                case BLOCK -> shape(SHAPE_ONE_BYTE, 1, 0xFF) | SHAPE_EXPECT_40 | 1 << SHAPE_OPEN_SHIFT;
                 default -> -1;
             };
         }
