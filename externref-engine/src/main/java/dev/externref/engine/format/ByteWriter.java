@@ -30,6 +30,20 @@ public final class ByteWriter {
         size = newSize;
     }
 
+    /**
+     * Room for {@code extra} more bytes: the buffer to write into from {@link #size()}, for
+     * writers that patch what they copied. {@link #advanceTo} takes the bytes written.
+     */
+    byte[] room(int extra) {
+        ensure(extra);
+        return buf;
+    }
+
+    /** Takes the bytes written into {@link #room}'s buffer up to {@code newSize}. */
+    void advanceTo(int newSize) {
+        size = newSize;
+    }
+
     public byte[] toByteArray() {
         return buf.length == size ? buf : Arrays.copyOf(buf, size);
     }

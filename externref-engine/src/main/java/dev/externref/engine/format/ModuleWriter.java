@@ -490,8 +490,43 @@ public final class ModuleWriter {
             }
         }
 
-        /** Copies {@code [from, to)} of {@code src}, substituting every recorded index that the remap changes. */
+        /**
+         * Copies {@code [from, to)} of {@code src}, substituting every recorded index that the
+         * remap changes. The range is copied whole and the new indices written over the old
+         * ones, each in its old width; only when one needs more bytes is the range written
+         * again piece by piece. Real code has a call every few dozen bytes: one bulk copy per
+         * body instead of one per call.
+         */
         private void emitRemapped(byte[] src, int from, int to) {
+            int start = out.size();
+            byte[] o = out.room(to - from);
+            System.arraycopy(src, from, o, start, to - from);
+            int shift = start - from;
+            for (int k = 0; k < refs.size; k++) {
+                IndexSpace space = IndexSpace.ALL[refs.space[k]];
+                int old = refs.value[k];
+                int now = remap.map(space, old);
+                if (now == old) {
+                    continue;
+                }
+                int width = refs.len[k];
+                long v = Integer.toUnsignedLong(now);
+                if (now < 0 || (refs.signed[k] ? ByteWriter.sSize(v) : ByteWriter.uSize(v)) > width) {
+                    emitWidened(src, from, to); // also reports a removed index
+                    return;
+                }
+                int at = refs.pos[k] + shift;
+                for (int i = width; i > 1; i--) {
+                    o[at++] = (byte) (v & 0x7F | 0x80);
+                    v >>>= 7;
+                }
+                o[at] = (byte) (v & 0x7F);
+            }
+            out.advanceTo(start + to - from);
+        }
+
+        /** {@link #emitRemapped} for a range where some index needs a wider LEB128 than it had. */
+        private void emitWidened(byte[] src, int from, int to) {
             int cur = from;
             for (int k = 0; k < refs.size; k++) {
                 IndexSpace space = IndexSpace.ALL[refs.space[k]];
