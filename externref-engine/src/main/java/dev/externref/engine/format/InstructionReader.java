@@ -149,9 +149,8 @@ public final class InstructionReader {
      * immediates, the ends of the first two LEB128s come from their continuation bits, the
      * opcode's {@link Opcodes#FAST_SHAPE} row shifts out the length and the change of block depth,
      * and one test accepts the instruction. Calls and global accesses whose index is recorded
-     * and blocks with a value type have short paths of their own, the less frequent
-     * instructions {@link #skipUncommon}; anything unusual, every error and the last bytes of
-     * the buffer go through {@link #next()}.
+     * have a short path of their own; every other instruction takes one call to
+     * {@link #outOfLine}, and the last bytes of the buffer go through {@link #next()}.
      */
     void scanToEnd() {
         final byte[] b = r.buffer();
@@ -189,36 +188,27 @@ public final class InstructionReader {
                     // else: may be out of its type's range, runs past the end, or has a memory index
                 }
                 byte kind = SINGLE[(int) w & 0xFF];
-                if (kind == FUNC || kind == GLOBAL) {
-                    int next = p + 1 + first;
-                    if (first > 5 || next > lim || first == 5 && (w >>> 40 & 0xF0) != 0) {
-                        break;
-                    }
+                if ((kind == FUNC || kind == GLOBAL) && first <= 4 && p + 1 + first <= lim) {
                     if (refs != null) {
                         int v = 0;
                         for (int i = 0; i < first; i++) {
                             v |= (int) (w >>> (8 + 8 * i) & 0x7F) << (7 * i);
                         }
-                        refs.add(kind == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, v, p + 1, next);
+                        refs.add(kind == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, v, p + 1, p + 1 + first);
                     }
-                    p = next;
+                    p += 1 + first;
                     continue;
                 }
-                if (kind == BLOCK) {
-                    int type = (int) (w >>> 8 & 0xFF);
-                    if (p + 2 <= lim && (type == 0x40 || type >= 0x7B && type <= 0x7F)) { // [] or one of i32 i64 f32 f64 v128
-                        p += 2;
-                        d++;
-                        continue;
-                    }
+                // One call for everything else, so that a kind of instruction the JIT has not
+                // seen yet is no branch it compiled away (and must deoptimize for) here.
+                depth = d;
+                p = outOfLine(b, p, lim, kind);
+                d = depth;
+                if (finished) {
+                    break scan;
                 }
-                int next = skipUncommon(b, p, lim, kind);
-                if (next < 0) {
-                    break;
-                }
-                p = next;
             }
-            // Everything else, and every error, through the general decoder.
+            // The last bytes of the buffer, through the general decoder.
             r.pos(p);
             depth = d;
             next();
@@ -230,53 +220,58 @@ public final class InstructionReader {
     }
 
     /**
-     * The less frequent instructions that leave the block depth alone, decoded without the
-     * general decoder's per-call cost: long constants and indices, br_table, call_indirect,
-     * and the prefixed numeric, SIMD, atomic and memory instructions. Returns the end of the
-     * instruction at {@code p}, or -1 when anything is unusual: then {@link #next()} decodes
-     * it, and reports the error if there is one.
+     * The instructions {@link #scanToEnd} does not take inline, decoded without the general
+     * decoder's per-call cost: blocks with a value type, calls and global accesses with long
+     * indices, long constants, br_table, call_indirect, and the prefixed numeric, SIMD, atomic
+     * and memory instructions. Anything unusual, and every error, goes through {@link #next()}.
+     * Works on {@link #depth}; returns the next position. Deliberately one large method: the
+     * JIT does not inline it, so a rare case first met here recompiles only this method.
      */
-    private int skipUncommon(byte[] b, int p, int lim, byte kind) {
+    private int outOfLine(byte[] b, int p, int lim, byte kind) {
         int q = p + 1;
-        switch (kind) {
-            case LOCAL:
-                return u32End(b, q, lim);
-            case LABEL:
-                return b[p] == DELEGATE ? -1 : u32End(b, q, lim);
-            case I32:
-                return signedEnd(b, q, lim, 5);
-            case I64:
-                return signedEnd(b, q, lim, 10);
-            case MEMARG:
-                return memargEnd(b, q, lim);
-            case BR_TABLE: {
+        int next = switch (kind) {
+            case BLOCK -> {
+                if (q < lim && b[q] >= 0x7B) { // i32 i64 f32 f64 v128 as a signed byte; [] took the fast path
+                    depth++;
+                    yield q + 1;
+                }
+                yield -1;
+            }
+            case FUNC -> index(IndexSpace.FUNCTION, b, q, lim);
+            case GLOBAL -> index(IndexSpace.GLOBAL, b, q, lim);
+            case LOCAL -> u32End(b, q, lim);
+            case LABEL -> b[p] == DELEGATE ? -1 : u32End(b, q, lim);
+            case I32 -> signedEnd(b, q, lim, 5);
+            case I64 -> signedEnd(b, q, lim, 10);
+            case MEMARG -> memargEnd(b, q, lim);
+            case BR_TABLE -> {
                 int e = u32End(b, q, lim);
                 if (e < 0) {
-                    return -1;
+                    yield -1;
                 }
                 long targets = Integer.toUnsignedLong(u32At(b, q, e)) + 1;
                 for (long i = 0; i < targets && e >= 0; i++) {
                     e = u32End(b, e, lim);
                 }
-                return e;
+                yield e;
             }
-            case CALL_INDIRECT: {
+            case CALL_INDIRECT -> {
                 int type = u32End(b, q, lim);
                 int table = type < 0 ? -1 : u32End(b, type, lim);
                 if (table >= 0) {
                     record(IndexSpace.TYPE, b, q, type);
                     record(IndexSpace.TABLE, b, type, table);
                 }
-                return table;
+                yield table;
             }
-            case PREFIX: {
+            case PREFIX -> {
                 int e = u32End(b, q, lim);
                 byte[] table = Opcodes.table(b[p] & 0xFF);
                 int sub = e < 0 ? -1 : u32At(b, q, e);
                 if (sub < 0 || sub >= table.length) {
-                    return -1;
+                    yield -1;
                 }
-                return switch (table[sub]) {
+                yield switch (table[sub]) {
                     case NONE -> e;
                     case LANE -> e < lim ? e + 1 : -1;
                     case V128 -> e + 16 <= lim ? e + 16 : -1;
@@ -293,9 +288,14 @@ public final class InstructionReader {
                     default -> -1;
                 };
             }
-            default:
-                return -1;
+            default -> -1;
+        };
+        if (next >= 0) {
+            return next;
         }
+        r.pos(p);
+        next();
+        return r.pos();
     }
 
     /** End of a memarg at {@code q} (alignment and flags, memory index if flagged, u64 offset), or -1. */
