@@ -365,7 +365,8 @@ public final class ModuleWriter {
 
         /**
          * Bodies are independent and each one's encoding does not depend on where it lands, so
-         * runs of bodies are encoded on several threads and copied in order: the same bytes as
+         * runs of bodies (from body {@code from} on, the earlier ones already written on this
+         * thread) are encoded on several threads and copied in order: the same bytes as
          * one thread. A failure is the one the first failing body in order would have raised.
          * Each thread keeps one encoder, and run outputs go to a few recycled buffers, so the
          * extra memory is a few runs, not a second copy of the code.
