@@ -9,6 +9,8 @@ final class IndexRefs {
     int size;
     /** Spaces to record, one bit per {@link IndexSpace} ordinal: the others are not needed. */
     int mask = 0xFF;
+    /** Spaces met but not recorded (a mask of 0 turns these refs into a probe of what a range refers to). */
+    int unrecorded;
     byte[] space = new byte[64];
     boolean[] signed = new boolean[64];
     int[] value = new int[64];
@@ -34,6 +36,7 @@ final class IndexRefs {
 
     void add(IndexSpace s, boolean isSigned, int v, int start, int end) {
         if ((mask & (1 << s.ordinal())) == 0) {
+            unrecorded |= 1 << s.ordinal();
             return;
         }
         if (size == value.length) {

@@ -62,11 +62,14 @@ public final class ModuleWriter {
     /** Code bytes this JVM has written, for {@link #WARM_UP_CODE_BYTES}. */
     static final AtomicLong CODE_BYTES_WRITTEN = new AtomicLong();
 
+    /** The spaces the remap changes, one bit per {@link IndexSpace} ordinal. */
+    private final int changedSpaces;
     private final int refMask;
     private final boolean dataCountRequired;
     private BodyHook bodyHook;
     private int parallelism;
     private boolean warmUpFirst = true;
+    private boolean copyUntouchedSections = true;
 
     /**
      * Rewrites function bodies while they are written, in the same pass: after a body is
@@ -84,11 +87,14 @@ public final class ModuleWriter {
         this.module = module;
         this.in = module.bytes();
         this.remap = remap;
-        boolean id = true;
+        int changed = 0;
         for (IndexSpace s : IndexSpace.ALL) {
-            id &= !remap.changes(s);
+            if (remap.changes(s)) {
+                changed |= 1 << s.ordinal();
+            }
         }
-        this.identity = id;
+        this.changedSpaces = changed;
+        this.identity = changed == 0;
         // Table 0 and memory 0 are also referred to without an index (active element segments
         // with flags 0 and 4, data segments with flags 0, memory instructions without a memory
         // index), where the writer has nothing to rewrite: moving them would be silently wrong.
@@ -99,13 +105,7 @@ public final class ModuleWriter {
             throw new IllegalArgumentException("memory 0 cannot be renumbered: it is also referred to implicitly");
         }
         // Record only the indices this writer may change (and call targets, for the body hook).
-        int mask = 1 << IndexSpace.FUNCTION.ordinal();
-        for (IndexSpace s : IndexSpace.ALL) {
-            if (remap.changes(s)) {
-                mask |= 1 << s.ordinal();
-            }
-        }
-        this.refMask = mask;
+        this.refMask = changed | 1 << IndexSpace.FUNCTION.ordinal();
         this.dataCountRequired = module.section(Section.DATA_COUNT) == null && module.dataCount() > 0;
     }
 
@@ -127,6 +127,15 @@ public final class ModuleWriter {
     /** Whether the JVM's first code is written on the calling thread (for tests of explicit parallelism). */
     ModuleWriter warmUpFirst(boolean onThisThread) {
         this.warmUpFirst = onThisThread;
+        return this;
+    }
+
+    /**
+     * Whether a section that refers to none of the spaces the remap changes is copied whole (the
+     * default) or still written entry by entry: for tests that compare the two.
+     */
+    ModuleWriter copyUntouchedSections(boolean copy) {
+        this.copyUntouchedSections = copy;
         return this;
     }
 
@@ -290,7 +299,7 @@ public final class ModuleWriter {
 
         private void writeKnown(Section s) {
             boolean edited = removed.containsKey(s.id) || replaced.containsKey(s.id) || appended.containsKey(s.id);
-            if (!edited && (identity || !touchedByRemap(s.id))) {
+            if (!edited && untouched(s)) {
                 out.bytes(in, s.start, s.end - s.start);
                 return;
             }
@@ -311,8 +320,9 @@ public final class ModuleWriter {
             out.patch(sizeAt, sizeWidth, out.size() - contentStart);
         }
 
-        private static boolean touchedByRemap(int id) {
-            return id != Section.MEMORY && id != Section.DATA_COUNT;
+        /** Whether the remap leaves every index in the section as it is. */
+        private boolean untouched(Section s) {
+            return identity || copyUntouchedSections && (s.spaces & changedSpaces) == 0;
         }
 
         private void writeEntries(Section s) {
@@ -323,13 +333,17 @@ public final class ModuleWriter {
             int count = n - countIn(drop, n) + add.size();
             int countWidth = s.entriesStart - s.contentStart;
             out.leb(count, Math.max(countWidth, ByteWriter.uSize(count)), false);
-            int threads = s.id == Section.CODE ? codeThreads(s) : 1;
-            int first = threads == 1 ? n : warmUpFirst ? warmUpBodies(s) : 0; // bodies written on this thread
-            for (int i = 0; i < first; i++) {
-                writeEntryAt(s, i, drop, repl);
-            }
-            if (first < n) {
-                writeCodeInParallel(s, first, drop, repl, threads);
+            if (s.id != Section.CODE && drop.isEmpty() && repl.isEmpty() && untouched(s)) {
+                out.bytes(in, s.entriesStart, s.end - s.entriesStart); // only appended to: the entries stay as they are
+            } else {
+                int threads = s.id == Section.CODE ? codeThreads(s) : 1;
+                int first = threads == 1 ? n : warmUpFirst ? warmUpBodies(s) : 0; // bodies written on this thread
+                for (int i = 0; i < first; i++) {
+                    writeEntryAt(s, i, drop, repl);
+                }
+                if (first < n) {
+                    writeCodeInParallel(s, first, drop, repl, threads);
+                }
             }
             if (s.id == Section.CODE) {
                 CODE_BYTES_WRITTEN.addAndGet(s.end - s.contentStart);

@@ -40,6 +40,23 @@ public final class Section {
         };
     }
 
+    /**
+     * The spaces entries of a section can refer to whatever they hold; -1 for the sections with
+     * constant expressions (any instruction may sit there), whose spaces the parser notes as it goes.
+     */
+    static int spacesOf(int id) {
+        int type = 1 << IndexSpace.TYPE.ordinal();
+        return switch (id) {
+            case TYPE, IMPORT, FUNCTION, TAG -> type; // type uses, function and tag signatures, value types
+            case MEMORY, DATA_COUNT, CUSTOM -> 0;
+            case EXPORT -> 1 << IndexSpace.FUNCTION.ordinal() | 1 << IndexSpace.TABLE.ordinal() | 1 << IndexSpace.MEMORY.ordinal()
+                    | 1 << IndexSpace.GLOBAL.ordinal() | 1 << IndexSpace.TAG.ordinal();
+            case START -> 1 << IndexSpace.FUNCTION.ordinal();
+            case CODE -> 0xFF;
+            default -> -1; // table, global, element, data
+        };
+    }
+
     static String name(int id) {
         return switch (id) {
             case CUSTOM -> "custom";
@@ -70,6 +87,11 @@ public final class Section {
     /** Custom sections: the name; its bytes end at {@link #payloadStart}. */
     final String customName;
     final int payloadStart;
+    /**
+     * The index spaces this section's entries refer to, one bit per {@link IndexSpace} ordinal:
+     * a writer whose remap leaves them all alone copies the section as it is.
+     */
+    int spaces = 0xFF;
     /** Vector sections: where entries begin (after the count), and each entry's start. */
     int entriesStart = -1;
     int[] entryStarts;

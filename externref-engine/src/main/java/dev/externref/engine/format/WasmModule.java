@@ -34,9 +34,12 @@ public final class WasmModule {
     private int definedFunctions;
     private int[] bodyStarts = new int[0];
     private int[] bodyEnds = new int[0];
+    /** Records nothing: notes which spaces the entries of tables, globals, element and data segments refer to. */
+    private final IndexRefs spaceProbe = new IndexRefs();
 
     private WasmModule(byte[] bytes) {
         this.bytes = bytes;
+        spaceProbe.mask = 0;
     }
 
     /** Parses a module; throws {@link MalformedModuleException} on anything that is not well formed. */
@@ -283,6 +286,7 @@ public final class WasmModule {
                 lastRank = rank;
                 lastId = id;
                 s = new Section(id, start, contentStart, end, null, contentStart);
+                spaceProbe.unrecorded = 0;
                 switch (id) {
                     case Section.TYPE, Section.MEMORY -> vector(c, s, 1); // memory: 1 byte of flags first
                     case Section.FUNCTION -> functionSectionCount = vector(c, s, 1);
@@ -299,6 +303,8 @@ public final class WasmModule {
             if (c.pos() != end) {
                 throw c.error("section size mismatch: " + Section.name(id) + " section has " + (end - c.pos()) + " bytes left over");
             }
+            int spaces = Section.spacesOf(id);
+            s.spaces = spaces >= 0 ? spaces : spaceProbe.unrecorded;
             sections.add(s);
             r.pos(end);
         }
@@ -331,16 +337,16 @@ public final class WasmModule {
             case Section.TYPE -> typeGroup(r, null, true);
             case Section.IMPORT -> importEntry(r, null);
             case Section.FUNCTION -> functionEntry(r, null);
-            case Section.TABLE -> tableEntry(r, null);
+            case Section.TABLE -> tableEntry(r, spaceProbe);
             case Section.MEMORY -> {
                 limits(r, true);
                 memoryCount++;
             }
             case Section.TAG -> tagEntry(r, null);
-            case Section.GLOBAL -> globalEntry(r, null);
+            case Section.GLOBAL -> globalEntry(r, spaceProbe);
             case Section.EXPORT -> exportEntry(r, null);
-            case Section.ELEMENT -> elementEntry(r, null, null);
-            case Section.DATA -> dataEntry(r, null);
+            case Section.ELEMENT -> elementEntry(r, spaceProbe, null);
+            case Section.DATA -> dataEntry(r, spaceProbe);
             default -> throw new IllegalStateException("section " + sectionId);
         }
     }
