@@ -1,6 +1,7 @@
 package dev.externref.benchmarks;
 
 import dev.externref.engine.ExternrefProcessor;
+import dev.externref.engine.ProcessingResult;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +31,9 @@ public final class ColdRun {
         Path file = Path.of(args[0]);
         byte[] input = Files.readAllBytes(file);
         long start = System.nanoTime();
-        byte[] out = ExternrefProcessor.builder().build().process(input).output();
+        ProcessingResult out = ExternrefProcessor.builder().build().process(input);
         long nanos = System.nanoTime() - start;
         System.out.printf("%-40s %6.1f MB  first process %6.0f ms  %6.0f MB/s  (%d bytes out)%n",
-                file.getFileName(), input.length / 1e6, nanos / 1e6, input.length / 1e6 / (nanos / 1e9), out.length);
+                file.getFileName(), input.length / 1e6, nanos / 1e6, input.length / 1e6 / (nanos / 1e9), out.size());
     }
 }

@@ -49,6 +49,24 @@ class ExternrefProcessorTest {
     }
 
     @Test
+    void theModuleIsHandedOutWithoutItsBufferHeadroom() throws Exception {
+        ProcessingResult r = ExternrefProcessor.builder().dropFunction(Demo.HOOK).build().process(Demo.module());
+        byte[] module = r.output();
+        assertEquals(module.length, r.size());
+        assertSame(module, r.output(), "trimmed once");
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        r.writeTo(written);
+        assertArrayEquals(module, written.toByteArray());
+        java.nio.ByteBuffer view = r.outputBuffer();
+        assertTrue(view.isReadOnly());
+        byte[] viewed = new byte[view.remaining()];
+        view.get(viewed);
+        assertArrayEquals(module, viewed);
+        assertEquals(0, r.outputBuffer().position(), "each view starts at the module's first byte");
+        assertThrows(IllegalArgumentException.class, () -> new ProcessingResult(new byte[4], 5, true, r.report()));
+    }
+
+    @Test
     void anUnchangedModuleIsReturnedAsItIs() {
         byte[] input = Modules.wat("(module (func (export \"f\")))");
         ProcessingResult r = ExternrefProcessor.builder().build().process(input);

@@ -9,6 +9,7 @@ import dev.externref.engine.WasmException;
 import dev.externref.maven.ModuleFinder.FoundModule;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -370,7 +371,7 @@ final class ProcessExecution {
                     log.warn(name + ": was processed in place with other settings by an earlier build and cannot"
                             + " be processed again; rebuild it (for example with mvn clean) to apply the current settings");
                 } else if (outcome instanceof Done d) {
-                    byte[] output = d.result().output();
+                    ByteBuffer output = d.result().outputBuffer();
                     if (d.result().changed() || !job.inPlace()) {
                         AtomicFiles.write(job.output(), output);
                     }
@@ -380,7 +381,7 @@ final class ProcessExecution {
                     if (d.result().changed()) {
                         processed++;
                         log.info(name + ": " + d.result().report().summary() + "; " + d.inputSize() + " -> "
-                                + output.length + " bytes, " + ms + " ms");
+                                + d.result().size() + " bytes, " + ms + " ms");
                         if (log.isDebugEnabled()) {
                             log.debug("  settings: " + job.settings().describe());
                             d.result().report().details().forEach(line -> log.debug("  " + line));

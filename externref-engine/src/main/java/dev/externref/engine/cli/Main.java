@@ -80,9 +80,9 @@ public final class Main {
                     .build()
                     .process(input);
             if (options.output() != null) {
-                AtomicFiles.write(Path.of(options.output()), result.output());
+                AtomicFiles.write(Path.of(options.output()), result.outputBuffer());
             } else {
-                stdout.write(result.output());
+                result.writeTo(stdout);
                 stdout.flush();
             }
             if (options.verbose()) {

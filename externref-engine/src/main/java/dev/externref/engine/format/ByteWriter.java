@@ -16,7 +16,7 @@ public final class ByteWriter {
     }
 
     /** The internal buffer; valid up to {@link #size()}. */
-    byte[] buffer() {
+    public byte[] buffer() {
         return buf;
     }
 

@@ -205,6 +205,14 @@ public final class ModuleWriter {
     }
 
     public byte[] toBytes() {
+        return new Encoder().writeModule().toByteArray();
+    }
+
+    /**
+     * Writes the module without the final trimming copy: the result's array has some headroom
+     * (for indices that grow) and the module is its first {@link ByteWriter#size} bytes.
+     */
+    public ByteWriter toByteWriter() {
         return new Encoder().writeModule();
     }
 
@@ -233,7 +241,7 @@ public final class ModuleWriter {
             refs.mask = refMask;
         }
 
-        byte[] writeModule() {
+        ByteWriter writeModule() {
             int extra = 64;
             for (List<byte[]> l : appended.values()) {
                 for (byte[] b : l) {
@@ -274,7 +282,7 @@ public final class ModuleWriter {
                 ByteWriter name = new ByteWriter(32).name(customAppendedNames.get(i)[0]);
                 out.u8(Section.CUSTOM).u32(name.size() + payload.length).bytes(name.toByteArray()).bytes(payload);
             }
-            return out.toByteArray();
+            return out;
         }
 
         private void createIfNeeded(int id, Set<Integer> present) {

@@ -26,13 +26,18 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, ByteBuffer.wrap(content));
+    }
+
+    /** Writes the bytes from {@code content}'s position to its limit (the buffer itself is left as it is). */
+    public static void write(Path target, ByteBuffer content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = dir.resolve("." + target.getFileName() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
+                ByteBuffer buffer = content.duplicate();
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }

@@ -255,7 +255,7 @@ public final class Transformer {
                     w.replaceCustomSection(Producers.SECTION, payload);
                 }
             }
-            byte[] out = w.toBytes();
+            ByteWriter out = w.toByteWriter();
             int redirected = redirectedCalls.intValue();
             int guards = 0;
             List<String> retyped = new ArrayList<>();
@@ -267,7 +267,7 @@ public final class Transformer {
             }
             ProcessingReport report = new ProcessingReport(importReport, exportReport, redirected, guards, retyped,
                     tableName, dropFunction);
-            return new ProcessingResult(out, true, report);
+            return new ProcessingResult(out.buffer(), out.size(), true, report);
         }
 
         private void checkOptions() {

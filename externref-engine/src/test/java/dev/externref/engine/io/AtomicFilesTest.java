@@ -37,6 +37,16 @@ class AtomicFilesTest {
     }
 
     @Test
+    void writesABufferFromItsPositionToItsLimitAndLeavesItAsItWas() throws IOException {
+        Path f = dir.resolve("m.wasm");
+        java.nio.ByteBuffer part = java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, 4, 5, 6}, 1, 3);
+        AtomicFiles.write(f, part);
+        assertArrayEquals(new byte[] {2, 3, 4}, Files.readAllBytes(f));
+        assertEquals(1, part.position());
+        assertEquals(4, part.limit());
+    }
+
+    @Test
     void createsMissingDirectories() throws IOException {
         Path f = dir.resolve("a/b/m.wasm");
         AtomicFiles.write(f, new byte[] {7});
