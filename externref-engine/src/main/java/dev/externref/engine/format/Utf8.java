@@ -9,6 +9,11 @@ final class Utf8 {
         int i = start;
         int end = start + len;
         while (i < end) {
+            // Names are mostly ASCII (export lists of C++ or Rust modules run to megabytes): eight at a time.
+            if (end - i >= 8 && (b[i] | b[i + 1] | b[i + 2] | b[i + 3] | b[i + 4] | b[i + 5] | b[i + 6] | b[i + 7]) >= 0) {
+                i += 8;
+                continue;
+            }
             int c = b[i];
             if (c >= 0) {
                 i++;

@@ -351,7 +351,10 @@ public final class WasmModule {
         }
     }
 
-    /** Parses the entry at the reader's position again, recording its index references (for writers). */
+    /**
+     * Parses the entry at the reader's position again, recording its index references (for
+     * writers). The structure is checked again; import and export names, already validated, are not.
+     */
     void reparseEntry(int sectionId, ByteReader r, IndexRefs refs) {
         switch (sectionId) {
             case Section.TYPE -> typeGroup(r, refs, false);
@@ -469,9 +472,9 @@ public final class WasmModule {
         if (record) {
             module = r.name();
             name = r.name();
-        } else {
-            r.skipName();
-            r.skipName();
+        } else { // rewriting: the names were validated when the module was parsed
+            r.skip(r.byteLength());
+            r.skip(r.byteLength());
         }
         int at = r.pos();
         int kindByte = r.u8();
@@ -609,7 +612,7 @@ public final class WasmModule {
         if (record) {
             name = r.name();
         } else {
-            r.skipName(); // rewriting: validated, but no string per export
+            r.skip(r.byteLength()); // rewriting: validated when the module was parsed, and no string per export
         }
         int at = r.pos();
         int kindByte = r.u8();

@@ -205,6 +205,42 @@ class MalformedInputTest {
         assertTrue(e.getMessage().contains(text), () -> name + ": \"" + e.getMessage() + "\" should say \"" + text + "\"");
     }
 
+    /**
+     * Names are validated eight ASCII bytes at a time: a bad byte or a multi-byte character at
+     * any position of a long name, judged as the JDK's strict UTF-8 decoder judges it, with the
+     * offset of the sequence that fails.
+     */
+    @Test
+    void namesAreValidatedAtEveryPosition() {
+        String[] inserts = {"\u00e9", "\u20ac", "\ud83d\ude00"};
+        int[][] badSequences = {{0x80}, {0xC0, 0xAF}, {0xED, 0xA0, 0x80}, {0xF4, 0x90, 0x80, 0x80}, {0xE2, 0x82}, {0xFF}};
+        for (int at = 0; at <= 20; at++) {
+            for (String insert : inserts) {
+                String name = "a".repeat(at) + insert + "b".repeat(20 - at);
+                byte[] module = exporting(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals(name, WasmModule.parse(module).exports().get(0).name());
+            }
+            for (int[] bad : badSequences) {
+                byte[] utf8 = concat("a".repeat(at).getBytes(java.nio.charset.StandardCharsets.US_ASCII), bytes(bad),
+                        "b".repeat(20 - at).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                assertThrows(java.nio.charset.CharacterCodingException.class, () -> java.nio.charset.StandardCharsets.UTF_8
+                        .newDecoder().decode(java.nio.ByteBuffer.wrap(utf8)), "the JDK rejects it too");
+                byte[] module = exporting(utf8);
+                MalformedModuleException e = assertThrows(MalformedModuleException.class, () -> WasmModule.parse(module),
+                        () -> java.util.Arrays.toString(bad) + " after " + utf8.length);
+                assertTrue(e.getMessage().contains("malformed UTF-8 encoding"), e::getMessage);
+                int nameStart = module.length - 2 - utf8.length; // the export's kind and index follow the name
+                assertEquals(nameStart + at, e.offset(), () -> java.util.Arrays.toString(bad) + " at " + e.offset());
+            }
+        }
+    }
+
+    /** A module exporting memory 0 under {@code name} (the export section comes last). */
+    private static byte[] exporting(byte[] name) {
+        byte[] export = concat(bytes(0x01), ModuleBuilder.u32(name.length), name, bytes(0x02, 0x00));
+        return module(section(Section.MEMORY, bytes(0x01, 0x00, 0x01)), section(Section.EXPORT, export));
+    }
+
     @Test
     void aMalformedNameSectionIsDroppedWithAWarningWhenRenumbering() {
         byte[] names = concat(bytes(0x01), ModuleBuilder.u32(5), MAX_U32); // function names: count 0xFFFFFFFF
