@@ -502,6 +502,9 @@ public final class ModuleWriter {
         }
 
         private boolean hookWants(int definedIndex) {
+            if (refMask == 1 << IndexSpace.FUNCTION.ordinal()) {
+                return bodyHook.wants(definedIndex, refs.value, refs.size); // only function indices were recorded
+            }
             int n = 0;
             for (int k = 0; k < refs.size; k++) {
                 if (refs.space[k] == 0) { // IndexSpace.FUNCTION
