@@ -222,13 +222,14 @@ public final class InstructionReader {
     /**
      * The instructions {@link #scanToEnd} does not take inline, decoded without the general
      * decoder's per-call cost: blocks with a value type, calls and global accesses with long
-     * indices, long constants, br_table, call_indirect, and the prefixed numeric, SIMD, atomic
+     * indices, long constants, br_table, call_indirect, try_table, and the prefixed numeric, SIMD, atomic
      * and memory instructions. Anything unusual, and every error, goes through {@link #next()}.
      * Works on {@link #depth}; returns the next position. Deliberately one large method: the
      * JIT does not inline it, so a rare case first met here recompiles only this method.
      */
     private int outOfLine(byte[] b, int p, int lim, byte kind) {
         int q = p + 1;
+        int recorded = refs == null ? 0 : refs.size;
         int next = switch (kind) {
             case BLOCK -> {
                 if (q < lim && b[q] >= 0x7B) { // i32 i64 f32 f64 v128 as a signed byte; [] took the fast path
@@ -252,6 +253,23 @@ public final class InstructionReader {
                 long targets = Integer.toUnsignedLong(u32At(b, q, e)) + 1;
                 for (long i = 0; i < targets && e >= 0; i++) {
                     e = u32End(b, e, lim);
+                }
+                yield e;
+            }
+            case TRY_TABLE -> {
+                if (q >= lim || b[q] != 0x40 && b[q] < 0x7B) { // [] or a value type; a type index goes through next()
+                    yield -1;
+                }
+                int e = u32End(b, q + 1, lim);
+                long clauses = e < 0 ? 0 : Integer.toUnsignedLong(u32At(b, q + 1, e));
+                for (long i = 0; i < clauses && e >= 0; i++) {
+                    int clause = e < lim ? b[e] : -1;
+                    e = clause == 0 || clause == 1 ? index(IndexSpace.TAG, b, e + 1, lim) // catch (_ref) tag label
+                            : clause == 2 || clause == 3 ? e + 1 : -1; // catch_all (_ref) label
+                    e = e < 0 ? -1 : u32End(b, e, lim);
+                }
+                if (e >= 0) {
+                    depth++;
                 }
                 yield e;
             }
@@ -292,6 +310,9 @@ public final class InstructionReader {
         };
         if (next >= 0) {
             return next;
+        }
+        if (refs != null) {
+            refs.size = recorded; // next() records the instruction's indices again
         }
         r.pos(p);
         next();
