@@ -190,10 +190,10 @@ public final class InstructionReader {
                 byte kind = SINGLE[(int) w & 0xFF];
                 if ((kind == FUNC || kind == GLOBAL) && first <= 4 && p + 1 + first <= lim) {
                     if (refs != null) {
-                        int v = 0;
-                        for (int i = 0; i < first; i++) {
-                            v |= (int) (w >>> (8 + 8 * i) & 0x7F) << (7 * i);
-                        }
+                        // The index's 1-4 bytes, their 7-bit groups packed without a loop (a
+                        // loop here once drew the JIT's on-stack replacement away from the main one).
+                        long x = w >>> 8 & (1L << 8 * first) - 1;
+                        int v = (int) (x & 0x7F | x >>> 1 & 0x3F80 | x >>> 2 & 0x1FC000 | x >>> 3 & 0xFE00000);
                         refs.add(kind == FUNC ? IndexSpace.FUNCTION : IndexSpace.GLOBAL, false, v, p + 1, p + 1 + first);
                     }
                     p += 1 + first;
