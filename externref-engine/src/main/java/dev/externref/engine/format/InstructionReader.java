@@ -222,8 +222,9 @@ public final class InstructionReader {
     /**
      * The instructions {@link #scanToEnd} does not take inline, decoded without the general
      * decoder's per-call cost: blocks with a value type, calls and global accesses with long
-     * indices, long constants, br_table, call_indirect, try_table, and the prefixed numeric, SIMD, atomic
-     * and memory instructions. Anything unusual, and every error, goes through {@link #next()}.
+     * indices, long constants, br_table, call_indirect, try_table, and the prefixed numeric,
+     * SIMD, atomic and memory instructions. Anything unusual, and every error, goes through
+     * {@link #next()}.
      * Works on {@link #depth}; returns the next position. Deliberately one large method: the
      * JIT does not inline it, so a rare case first met here recompiles only this method.
      */
