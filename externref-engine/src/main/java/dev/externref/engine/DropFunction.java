@@ -9,6 +9,8 @@ public record DropFunction(String module, String name) {
         if (module == null || module.isEmpty() || name == null || name.isEmpty()) {
             throw new IllegalArgumentException("drop function needs a module and a name, as module::name");
         }
+        WellFormedNames.require(module, "the drop function's module");
+        WellFormedNames.require(name, "the drop function's name");
     }
 
     /** Parses {@code module::name}. */

@@ -74,7 +74,7 @@ public final class ExternrefProcessor {
 
         /** Export the reference table under this name; null or empty: do not export it. */
         public Builder tableName(String name) {
-            this.tableName = name == null || name.isEmpty() ? null : name;
+            this.tableName = name == null || name.isEmpty() ? null : WellFormedNames.require(name, "the table name");
             return this;
         }
 

@@ -43,9 +43,17 @@ class ExternrefProcessorTest {
         assertEquals(new DropFunction("hooks", "drop"), DropFunction.parse("hooks::drop"));
         assertEquals(new DropFunction("a", "b::c"), DropFunction.parse("a::b::c"));
         assertEquals("hooks::drop", new DropFunction("hooks", "drop").toString());
-        for (String bad : new String[] {"hooks.drop", "::drop", "hooks::", "", null}) {
+        for (String bad : new String[] {"hooks.drop", "::drop", "hooks::", "", null, "hooks::\ud800", "\udc00x::drop"}) {
             assertThrows(IllegalArgumentException.class, () -> DropFunction.parse(bad), String.valueOf(bad));
         }
+    }
+
+    @Test
+    void namesWrittenIntoTheModuleMustBeWellFormedUnicode() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ExternrefProcessor.builder().tableName("refs\ud800"));
+        assertTrue(e.getMessage().contains("the table name is not well-formed Unicode"), e::getMessage);
+        assertEquals("r\u00e9fs \ud83d\ude00", ExternrefProcessor.builder().tableName("r\u00e9fs \ud83d\ude00").build().tableName());
     }
 
     @Test
