@@ -608,13 +608,13 @@ public final class WasmModule {
 
     private void export(ByteReader r, IndexRefs refs, boolean record) {
         int offset = r.pos();
-        String name = null;
+        int nameStart = 0;
         if (record) {
-            name = r.name();
+            nameStart = r.skipName(); // validated now, decoded if someone asks (Export.name)
         } else {
-            r.skip(r.byteLength()); // rewriting: validated when the module was parsed, and no string per export
+            r.skip(r.byteLength()); // rewriting: validated when the module was parsed
         }
-        int at = r.pos();
+        int at = r.pos(); // the name's end
         int kindByte = r.u8();
         ExternalKind kind = ExternalKind.ofByte(kindByte);
         if (kind == null) {
@@ -622,7 +622,7 @@ public final class WasmModule {
         }
         int index = TypeReader.index(r, refs, kind.space());
         if (record) {
-            exports.add(new Export(name, kind, index, offset));
+            exports.add(new Export(bytes, nameStart, at - nameStart, kind, index, offset));
         }
     }
 

@@ -20,6 +20,7 @@ import dev.externref.engine.format.ValType;
 import dev.externref.engine.format.WasmModule;
 import dev.externref.engine.transform.ExternrefSection.FunctionRecord;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -272,8 +273,9 @@ public final class Transformer {
 
         private void checkOptions() {
             if (tableName != null) {
+                byte[] name = tableName.getBytes(StandardCharsets.UTF_8);
                 for (Export e : m.exports()) {
-                    if (e.name().equals(tableName)) {
+                    if (e.nameIs(name)) {
                         throw new ProcessingException(Kind.TABLE_NAME_TAKEN, null, e.offset(),
                                 "the module already exports '" + tableName + "' (a " + e.kind().name().toLowerCase()
                                         + "); choose another table name or none");
@@ -402,8 +404,9 @@ public final class Transformer {
         }
 
         private Export findExport(String name) {
+            byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
             for (Export e : m.exports()) {
-                if (e.name().equals(name)) {
+                if (e.nameIs(utf8)) {
                     return e;
                 }
             }
