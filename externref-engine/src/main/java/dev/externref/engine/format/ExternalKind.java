@@ -14,8 +14,18 @@ public enum ExternalKind {
         return space;
     }
 
-    /** The import/export kind byte; 0x20 is an exact function import (custom descriptors). */
-    static ExternalKind ofByte(int b) {
-        return b < 5 ? values()[b] : b == 0x20 ? FUNCTION : null;
+    /**
+     * An import's kind byte, or null when malformed: 0x00 to 0x04, or 0x20, a function imported
+     * with its exact type (custom descriptors).
+     */
+    static ExternalKind ofImportByte(int b) {
+        return b == EXACT_FUNCTION_IMPORT ? FUNCTION : ofExportByte(b);
     }
+
+    /** An export's kind byte, or null when malformed: 0x00 to 0x04 (exact function imports have no export counterpart). */
+    static ExternalKind ofExportByte(int b) {
+        return b >= 0 && b < 5 ? values()[b] : null;
+    }
+
+    static final int EXACT_FUNCTION_IMPORT = 0x20;
 }

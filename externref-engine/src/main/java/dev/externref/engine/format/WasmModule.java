@@ -478,7 +478,7 @@ public final class WasmModule {
         }
         int at = r.pos();
         int kindByte = r.u8();
-        ExternalKind kind = ExternalKind.ofByte(kindByte);
+        ExternalKind kind = ExternalKind.ofImportByte(kindByte);
         int typeIndex = -1;
         TableType table = null;
         if (kind == null) {
@@ -616,7 +616,7 @@ public final class WasmModule {
         }
         int at = r.pos(); // the name's end
         int kindByte = r.u8();
-        ExternalKind kind = ExternalKind.ofByte(kindByte);
+        ExternalKind kind = ExternalKind.ofExportByte(kindByte);
         if (kind == null) {
             throw r.error("malformed export kind 0x" + Integer.toHexString(kindByte), at);
         }
