@@ -2,10 +2,58 @@ package dev.externref.engine;
 
 /**
  * The input is not a well-formed WebAssembly binary. The only exception the reader throws on
- * bad bytes; the message says what was being read, and {@link #offset()} where.
+ * bad bytes; the message says what was being read, in which function when the bytes are code,
+ * and {@link #offset()} where.
  */
 public class MalformedModuleException extends WasmException {
+    private final String detail;
+    private final int functionIndex;
+    private final String functionName;
+
     public MalformedModuleException(String message, long offset) {
-        super(message + " (at byte offset " + offset + ")", offset);
+        this(message, offset, -1, null);
+    }
+
+    private MalformedModuleException(String detail, long offset, int functionIndex, String functionName) {
+        super(detail + where(functionIndex, functionName) + " (at byte offset " + offset + ")", offset);
+        this.detail = detail;
+        this.functionIndex = functionIndex;
+        this.functionName = functionName;
+    }
+
+    private static String where(int functionIndex, String functionName) {
+        if (functionIndex < 0) {
+            return "";
+        }
+        return functionName == null
+                ? " in function " + functionIndex
+                : " in function '" + functionName + "' (function " + functionIndex + ")";
+    }
+
+    /**
+     * The same error, located in a function's code.
+     *
+     * @param index the function's index (imports first, as in the function index space)
+     * @param name  its name in the {@code name} section, or null
+     */
+    public MalformedModuleException inFunction(int index, String name) {
+        MalformedModuleException located = new MalformedModuleException(detail, offset(), index, name);
+        located.setStackTrace(getStackTrace());
+        return located;
+    }
+
+    /** What was wrong, without the function and the offset. */
+    public String detail() {
+        return detail;
+    }
+
+    /** The index of the function whose code is malformed, or {@code -1} outside code. */
+    public int functionIndex() {
+        return functionIndex;
+    }
+
+    /** That function's {@code name}-section name, or null (none, or not in a function). */
+    public String functionName() {
+        return functionName;
     }
 }

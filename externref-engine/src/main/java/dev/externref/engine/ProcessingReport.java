@@ -13,6 +13,8 @@ import java.util.List;
  * @param retypedFunctions functions in which locals became {@code externref}
  * @param tableExport      export name of the reference table, or null when not exported
  * @param dropFunction     the drop hook, or null
+ * @param warnings         what the module lost or what looked wrong without stopping processing,
+ *                         e.g. a malformed {@code name} section that was dropped
  */
 public record ProcessingReport(
         List<String> imports,
@@ -21,17 +23,25 @@ public record ProcessingReport(
         int removedGuards,
         List<String> retypedFunctions,
         String tableExport,
-        DropFunction dropFunction) {
+        DropFunction dropFunction,
+        List<String> warnings) {
 
     public ProcessingReport {
+        warnings = List.copyOf(warnings);
         imports = List.copyOf(imports);
         exports = List.copyOf(exports);
         retypedFunctions = List.copyOf(retypedFunctions);
     }
 
+    /** A report without warnings. */
+    public ProcessingReport(List<String> imports, List<String> exports, int redirectedCalls, int removedGuards,
+                            List<String> retypedFunctions, String tableExport, DropFunction dropFunction) {
+        this(imports, exports, redirectedCalls, removedGuards, retypedFunctions, tableExport, dropFunction, List.of());
+    }
+
     /** The report of a module without an {@code __externrefs} section. */
     public static ProcessingReport nothingToDo() {
-        return new ProcessingReport(List.of(), List.of(), 0, 0, List.of(), null, null);
+        return new ProcessingReport(List.of(), List.of(), 0, 0, List.of(), null, null, List.of());
     }
 
     /** One line: what changed, for a build log. */
@@ -41,9 +51,10 @@ public record ProcessingReport(
                 + "locals retyped in " + retypedFunctions.size() + " function(s)";
     }
 
-    /** Every detail, one item per line. */
+    /** Every detail, one item per line; warnings first. */
     public List<String> details() {
         List<String> lines = new ArrayList<>();
+        warnings.forEach(w -> lines.add("warning: " + w));
         imports.forEach(s -> lines.add("import " + s));
         exports.forEach(s -> lines.add("export " + s));
         lines.add("calls redirected: " + redirectedCalls);

@@ -544,8 +544,8 @@ public final class ModuleWriter {
                     throw new MalformedModuleException("data count section required", code.dataIndexAt());
                 }
             } catch (MalformedModuleException e) {
-                throw new MalformedModuleException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "")
-                        + " in function " + (module.importedFunctionCount() + definedIndex), e.offset());
+                int function = module.importedFunctionCount() + definedIndex;
+                throw e.inFunction(function, module.functionName(function));
             }
         }
 

@@ -188,6 +188,11 @@ public final class WasmModule {
         return NameSection.functionNames(this);
     }
 
+    /** A function's name in the {@code name} section, or null (unnamed, or no readable section). For messages. */
+    public String functionName(int function) {
+        return NameSection.functionNames(this).get(function);
+    }
+
     /** The byte range of a defined function's body (locals and code), by defined-function index. */
     public int bodyStart(int definedIndex) {
         return bodyStarts[definedIndex];
@@ -232,8 +237,7 @@ public final class WasmModule {
             try {
                 decodeBody(i);
             } catch (MalformedModuleException e) {
-                throw new MalformedModuleException(e.getMessage().replaceFirst(" \\(at byte offset \\d+\\)$", "")
-                        + " in function " + (importedFunctions + i), e.offset());
+                throw e.inFunction(importedFunctions + i, functionName(importedFunctions + i));
             }
         }
     }

@@ -267,7 +267,7 @@ public final class Transformer {
                 }
             }
             ProcessingReport report = new ProcessingReport(importReport, exportReport, redirected, guards, retyped,
-                    tableName, dropFunction);
+                    tableName, dropFunction, w.warnings());
             return new ProcessingResult(out.buffer(), out.size(), true, report);
         }
 
