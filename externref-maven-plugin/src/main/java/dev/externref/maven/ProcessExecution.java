@@ -373,6 +373,9 @@ final class ProcessExecution {
                 } else if (outcome instanceof Done d) {
                     ByteBuffer output = d.result().outputBuffer();
                     if (d.result().changed() || !job.inPlace()) {
+                        if (!job.inPlace()) {
+                            Files.createDirectories(job.output().getParent()); // mirrors the input's subdirectories
+                        }
                         AtomicFiles.write(job.output(), output);
                     }
                     entries.add(new BuildState.Entry(job.input(), d.inputSha256(), job.output(),

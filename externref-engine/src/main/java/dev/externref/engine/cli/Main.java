@@ -5,6 +5,7 @@ import dev.externref.engine.ExternrefProcessor;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.WasmException;
 import dev.externref.engine.io.AtomicFiles;
+import dev.externref.engine.io.IoErrors;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -13,18 +14,26 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
  * {@code externref [--table NAME | --no-table] [--drop-fn MODULE::NAME] [-o OUT] [-v] IN}:
  * processes one module, like the reference CLI. Exit codes: 0 done (also "nothing to do"),
- * 1 processing error, 2 usage error.
+ * 1 processing or I/O error, 2 usage error, 141 standard output closed early.
  */
 public final class Main {
     static final int OK = 0;
     static final int PROCESSING_ERROR = 1;
     static final int USAGE_ERROR = 2;
+    /**
+     * Standard output was a pipe whose reader exited. A C tool dies of SIGPIPE there, which the
+     * shell reports as 128 + 13; the JVM ignores the signal, so the same status is returned.
+     */
+    static final int BROKEN_PIPE = 141;
+    /** As IN or OUT: standard input or standard output. */
+    static final String STANDARD_STREAM = "-";
+    /** As the table name: do not export the table (the plugin's {@code tableName} reads it the same way). */
+    static final String NO_TABLE = "none";
 
     static final String USAGE = """
             Usage: externref [OPTIONS] IN
@@ -32,16 +41,21 @@ public final class Main {
             imports and exports take and return real externrefs.
 
               IN                     input module, or - for standard input
-              -o, --output OUT       write the processed module to OUT (atomically); default: standard output
-              --table NAME           export the reference table as NAME (default: externrefs)
-              --no-table             do not export the reference table
+              -o, --output OUT       write the processed module to OUT, or - for standard output (the
+                                     default); a regular file is replaced atomically, a symbolic
+                                     link's target gets the bytes, a device or FIFO is written through
+              --table NAME           export the reference table as NAME (default: externrefs);
+                                     none: do not export it
+              --no-table             do not export the reference table (same as --table none)
               --drop-fn MODULE::NAME call the host function MODULE.NAME (externref) -> () with each
                                      reference just before its slot is released
               -v, --verbose          print what was changed to standard error
               -h, --help             print this help
               --version              print the version
 
-            Exit codes: 0 processed or nothing to do, 1 processing error, 2 usage error.
+            Warnings (such as a malformed name section that was dropped) go to standard error.
+            Exit codes: 0 processed or nothing to do, 1 processing or I/O error, 2 usage error,
+            141 standard output closed early (as SIGPIPE ends other tools).
             """;
 
     private Main() {
@@ -71,42 +85,54 @@ public final class Main {
             new PrintStream(stdout, true).println("externref " + version());
             return OK;
         }
-        String source = options.input().equals("-") ? "<stdin>" : options.input();
+        String source = options.input().equals(STANDARD_STREAM) ? "<stdin>" : options.input();
+        byte[] input;
         try {
-            byte[] input = options.input().equals("-") ? stdin.readAllBytes() : Files.readAllBytes(Path.of(options.input()));
-            ProcessingResult result = ExternrefProcessor.builder()
+            input = options.input().equals(STANDARD_STREAM) ? stdin.readAllBytes() : Files.readAllBytes(Path.of(options.input()));
+        } catch (IOException e) {
+            err.println("externref: error: " + source + ": " + IoErrors.reason(e));
+            return PROCESSING_ERROR;
+        }
+        ProcessingResult result;
+        try {
+            result = ExternrefProcessor.builder()
                     .tableName(options.tableName())
                     .dropFunction(options.dropFunction())
                     .build()
                     .process(input);
-            if (options.output() != null) {
-                AtomicFiles.write(Path.of(options.output()), result.outputBuffer());
-            } else {
-                result.writeTo(stdout);
-                stdout.flush();
-            }
-            if (options.verbose()) {
-                if (!result.changed()) {
-                    err.println("externref: " + source + ": nothing to do (no __externrefs section); output is the input");
-                } else {
-                    err.println("externref: " + source + ": " + result.report().summary());
-                    result.report().details().forEach(line -> err.println("  " + line));
-                }
-            }
-            return OK;
         } catch (WasmException e) {
             err.println("externref: error: " + source + ": " + e.getMessage());
-            return PROCESSING_ERROR;
-        } catch (NoSuchFileException e) {
-            err.println("externref: error: " + e.getFile() + ": no such file");
-            return PROCESSING_ERROR;
-        } catch (IOException e) {
-            err.println("externref: error: " + source + ": " + e);
             return PROCESSING_ERROR;
         } catch (OutOfMemoryError e) {
             err.println("externref: error: " + source + ": out of memory (raise -Xmx)");
             return PROCESSING_ERROR;
         }
+        boolean toStdout = options.output() == null || options.output().equals(STANDARD_STREAM);
+        try {
+            if (toStdout) {
+                result.writeTo(stdout);
+                stdout.flush();
+            } else {
+                AtomicFiles.write(Path.of(options.output()), result.outputBuffer());
+            }
+        } catch (IOException e) {
+            if (IoErrors.isBrokenPipe(e)) {
+                return BROKEN_PIPE; // the reader has gone, like `cat file | head -c 10`: no message
+            }
+            err.println("externref: error: " + (toStdout ? "<stdout>" : options.output()) + ": " + IoErrors.reason(e));
+            return PROCESSING_ERROR;
+        }
+        if (options.verbose()) {
+            if (!result.changed()) {
+                err.println("externref: " + source + ": nothing to do (no __externrefs section); output is the input");
+            } else {
+                err.println("externref: " + source + ": " + result.report().summary());
+                result.report().details().forEach(line -> err.println("  " + line));
+            }
+        } else {
+            result.report().warnings().forEach(w -> err.println("externref: warning: " + source + ": " + w));
+        }
+        return OK;
     }
 
     static String version() {
@@ -138,17 +164,14 @@ public final class Main {
                     case "-v", "--verbose" -> verbose = true;
                     case "-o", "--output" -> output = value(args, ++i, a);
                     case "--table" -> {
-                        table = value(args, ++i, a);
+                        table = tableName(value(args, ++i, a));
                         tableSet = true;
-                        if (table.isEmpty()) {
-                            throw new IllegalArgumentException("--table needs a non-empty name (use --no-table for none)");
-                        }
                     }
                     case "--no-table" -> noTable = true;
                     case "--drop-fn" -> drop = DropFunction.parse(value(args, ++i, a));
                     default -> {
                         if (a.startsWith("--table=")) {
-                            table = a.substring("--table=".length());
+                            table = tableName(a.substring("--table=".length()));
                             tableSet = true;
                         } else if (a.startsWith("--drop-fn=")) {
                             drop = DropFunction.parse(a.substring("--drop-fn=".length()));
@@ -164,13 +187,21 @@ public final class Main {
                     }
                 }
             }
-            if (tableSet && noTable) {
+            if (tableSet && noTable && table != null) {
                 throw new IllegalArgumentException("--table and --no-table exclude each other");
             }
             if (input == null) {
                 throw new IllegalArgumentException("no input module (give a path, or - for standard input)");
             }
             return new Options(input, output, noTable ? null : table, drop, verbose, false, false);
+        }
+
+        /** The table name as given: {@code none} (any case) means no table, as in the plugin. */
+        private static String tableName(String name) {
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException("--table needs a non-empty name (--table none or --no-table: no table)");
+            }
+            return name.equalsIgnoreCase(NO_TABLE) ? null : name;
         }
 
         private static String value(String[] args, int i, String option) {

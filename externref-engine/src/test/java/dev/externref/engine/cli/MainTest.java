@@ -67,6 +67,7 @@ class MainTest {
     void processesFileToFileAndReports() throws Exception {
         Path in = dir.resolve("in.wasm");
         Files.write(in, fixture());
+        Files.createDirectory(dir.resolve("out"));
         Path out = dir.resolve("out/processed.wasm");
         assertThat(run("-v", "--drop-fn", "test::drop_ref", "-o", out.toString(), in.toString())).isZero();
         WasmModule m = WasmModule.parse(Files.readAllBytes(out));
@@ -118,7 +119,89 @@ class MainTest {
     @Test
     void missingInputIsAProcessingError() {
         assertThat(run(dir.resolve("absent.wasm").toString())).isEqualTo(Main.PROCESSING_ERROR);
-        assertThat(err()).contains("absent.wasm: no such file");
+        assertThat(err()).isEqualTo("externref: error: " + dir.resolve("absent.wasm") + ": No such file or directory\n");
+    }
+
+    @Test
+    void aDirectoryAsInputNamesItWithTheSystemsReason() {
+        assertThat(run(dir.toString())).isEqualTo(Main.PROCESSING_ERROR);
+        assertThat(err()).isEqualTo("externref: error: " + dir + ": Is a directory\n");
+    }
+
+    @Test
+    void outputIntoAMissingDirectoryFailsAndCreatesNothing() throws Exception {
+        Path in = dir.resolve("in.wasm");
+        Files.write(in, fixture());
+        Path out = dir.resolve("missing/out.wasm");
+        assertThat(run("-o", out.toString(), in.toString())).isEqualTo(Main.PROCESSING_ERROR);
+        assertThat(err()).isEqualTo("externref: error: " + out + ": No such file or directory\n");
+        assertThat(dir.resolve("missing")).doesNotExist();
+    }
+
+    @Test
+    void aDirectoryAsOutputIsNamedAndLeftAlone() throws Exception {
+        Path in = dir.resolve("in.wasm");
+        Files.write(in, fixture());
+        Path out = Files.createDirectory(dir.resolve("out.wasm"));
+        assertThat(run("-o", out.toString(), in.toString())).isEqualTo(Main.PROCESSING_ERROR);
+        assertThat(err()).isEqualTo("externref: error: " + out + ": Is a directory\n");
+        assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
+    void dashAsOutputIsStandardOutput() throws Exception {
+        assertThat(run(fixture(), "-o", "-", "-")).isZero();
+        assertThat(WasmModule.parse(stdout.toByteArray()).exports()).anyMatch(e -> e.name().equals("externrefs"));
+        assertThat(dir.resolve("-")).doesNotExist();
+        assertThat(Path.of("-")).doesNotExist();
+    }
+
+    @Test
+    void aSymlinkStaysALinkAndItsTargetGetsTheModule() throws Exception {
+        Path in = dir.resolve("in.wasm");
+        Files.write(in, fixture());
+        Path target = dir.resolve("real.wasm");
+        Files.writeString(target, "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.wasm"), target.getFileName());
+        assertThat(run("-o", link.toString(), in.toString())).isZero();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readSymbolicLink(link)).isEqualTo(target.getFileName());
+        assertThat(WasmModule.parse(Files.readAllBytes(target)).exports()).anyMatch(e -> e.name().equals("externrefs"));
+        assertThat(Files.list(dir)).hasSize(3); // no temporary file left behind
+    }
+
+    /** Imports externref.insert (so functions are renumbered) and has a name section with a count of 2^32 - 1. */
+    private static final byte[] MALFORMED_NAMES = {
+            0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00,
+            0x01, 0x09, 0x02, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7F, 0x01, 0x7F,
+            0x02, 0x14, 0x01, 0x09, 'e', 'x', 't', 'e', 'r', 'n', 'r', 'e', 'f', 0x06, 'i', 'n', 's', 'e', 'r', 't', 0x00, 0x01,
+            0x03, 0x02, 0x01, 0x00,
+            0x0A, 0x04, 0x01, 0x02, 0x00, 0x0B,
+            0x00, 0x0D, 0x0C, '_', '_', 'e', 'x', 't', 'e', 'r', 'n', 'r', 'e', 'f', 's',
+            0x00, 0x0C, 0x04, 'n', 'a', 'm', 'e', 0x01, 0x05, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F};
+
+    @Test
+    void warningsGoToStandardErrorAndIntoTheVerboseReport() {
+        assertThat(run(MALFORMED_NAMES, "-")).isZero();
+        assertThat(err()).startsWith("externref: warning: <stdin>: dropped the malformed 'name' section: ");
+        assertThat(err().lines()).hasSize(1);
+        stderr.reset();
+        assertThat(run(MALFORMED_NAMES, "-v", "-")).isZero();
+        assertThat(err()).contains("\n  warning: dropped the malformed 'name' section: ");
+        assertThat(err()).doesNotContain("externref: warning:"); // once, in the report
+    }
+
+    @Test
+    void tableNoneMeansNoTableAsInThePlugin() throws Exception {
+        assertThat(run(fixture(), "--table", "none", "-")).isZero();
+        byte[] none = stdout.toByteArray();
+        assertThat(WasmModule.parse(none).exports()).noneMatch(e -> e.kind() == ExternalKind.TABLE);
+        stdout.reset();
+        assertThat(run(fixture(), "--no-table", "-")).isZero();
+        assertThat(stdout.toByteArray()).isEqualTo(none);
+        stdout.reset();
+        assertThat(run(fixture(), "--table=NONE", "-")).isZero();
+        assertThat(stdout.toByteArray()).isEqualTo(none);
     }
 
     @Test

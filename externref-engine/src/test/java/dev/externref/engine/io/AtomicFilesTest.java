@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -47,10 +48,39 @@ class AtomicFilesTest {
     }
 
     @Test
-    void createsMissingDirectories() throws IOException {
+    void doesNotCreateMissingDirectoriesAndNamesTheTarget() {
         Path f = dir.resolve("a/b/m.wasm");
-        AtomicFiles.write(f, new byte[] {7});
-        assertArrayEquals(new byte[] {7}, Files.readAllBytes(f));
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> AtomicFiles.write(f, new byte[] {7}));
+        assertEquals(f.toString(), e.getFile());
+        assertEquals("No such file or directory", e.getReason());
+        assertFalse(Files.exists(dir.resolve("a")));
+    }
+
+    @Test
+    void aDanglingSymlinksTargetIsCreatedAndTheLinkKept() throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("link.wasm"), Path.of("target.wasm"));
+        AtomicFiles.write(link, new byte[] {9});
+        assertTrue(Files.isSymbolicLink(link));
+        assertArrayEquals(new byte[] {9}, Files.readAllBytes(dir.resolve("target.wasm")));
+    }
+
+    @Test
+    void aReplacedFileKeepsItsPermissions() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path f = dir.resolve("m.wasm");
+        Files.write(f, new byte[] {1});
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-x---"));
+        AtomicFiles.write(f, new byte[] {2});
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+    }
+
+    @Test
+    void aDeviceIsWrittenThroughNotReplaced() throws IOException {
+        Path devNull = Path.of("/dev/null");
+        assumeTrue(Files.exists(devNull));
+        AtomicFiles.write(devNull, new byte[] {1, 2, 3});
+        assertFalse(Files.isRegularFile(devNull));
     }
 
     @Test
@@ -58,7 +88,10 @@ class AtomicFilesTest {
         Path target = dir.resolve("m.wasm");
         Files.createDirectory(target);                   // a directory: the move cannot replace it
         Files.write(target.resolve("keep"), new byte[] {1});
-        assertThrows(IOException.class, () -> AtomicFiles.write(target, new byte[] {4}));
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> AtomicFiles.write(target, new byte[] {4}));
+        assertEquals(target.toString(), e.getFile());
+        assertEquals("Is a directory", e.getReason());
         assertTrue(Files.isDirectory(target));
         assertEquals(1, filesIn(dir));
     }

@@ -1,0 +1,66 @@
+package dev.externref.engine.io;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+
+/**
+ * The operating system's reason for an I/O failure, in the words {@code cp} or a compiler would
+ * print ("No such file or directory", "Permission denied", "Is a directory"), without Java
+ * class names. NIO reports most errors as exception classes without the reason text, and the
+ * rest as plain {@link IOException}s whose message is the system's error string.
+ */
+public final class IoErrors {
+    /** The reason string of a write to a pipe whose reader has gone. */
+    public static final String BROKEN_PIPE = "Broken pipe";
+
+    private IoErrors() {
+    }
+
+    /** Why the operation failed, without the file name. */
+    public static String reason(IOException e) {
+        if (e instanceof FileSystemException f) {
+            if (f.getReason() != null && !f.getReason().isBlank()) {
+                return f.getReason();
+            }
+            if (e instanceof NoSuchFileException) {
+                return "No such file or directory";
+            }
+            if (e instanceof AccessDeniedException) {
+                return "Permission denied";
+            }
+            if (e instanceof FileAlreadyExistsException) {
+                return "File exists";
+            }
+            if (e instanceof NotDirectoryException) {
+                return "Not a directory";
+            }
+            if (e instanceof DirectoryNotEmptyException) {
+                return "Directory not empty";
+            }
+            if (e instanceof FileSystemLoopException) {
+                return "Too many levels of symbolic links";
+            }
+            return "Input/output error";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? "Input/output error" : message;
+    }
+
+    /** Whether the failure is a write to a closed pipe (the reader, e.g. {@code head}, has exited). */
+    public static boolean isBrokenPipe(IOException e) {
+        return BROKEN_PIPE.equals(reason(e));
+    }
+
+    /** An exception that names {@code file} and keeps {@code e}'s reason and, as its cause, {@code e}. */
+    public static FileSystemException about(String file, IOException e) {
+        FileSystemException named = new FileSystemException(file, null, reason(e));
+        named.initCause(e);
+        return named;
+    }
+}
