@@ -1,5 +1,7 @@
 package dev.externref.maven;
 
+import org.codehaus.plexus.util.AbstractScanner;
+
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -7,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,7 +25,7 @@ import java.util.Map;
  * <ul>
  *   <li>the pruned directories it is given: output directories of this plugin (its own
  *       outputs are never inputs) and the plugin's work directory;</li>
- *   <li>with default excludes on: the input directory's {@code it/} and {@code local-repo/}
+ *   <li>with {@code excludeForeignDirectories} on: the input directory's {@code it/} and {@code local-repo/}
  *       (the invoker plugin's cloned projects and private repositories), {@code test-classes/}
  *       (test fixtures, which may be deliberately unprocessed or malformed), hidden directories,
  *       and nested Maven projects (any directory below the input directory holding a
@@ -33,7 +36,7 @@ import java.util.Map;
  * (as an artifact and by the scan) is returned once.
  */
 final class ModuleFinder {
-    /** Directories directly under the input directory skipped while default excludes are on. */
+    /** Directories directly under the input directory skipped while foreign directories are excluded. */
     static final List<String> DEFAULT_EXCLUDED_DIRECTORIES = List.of("it", "local-repo", "test-classes");
     static final List<String> DEFAULT_INCLUDES = List.of("**/*.wasm");
 
@@ -51,18 +54,30 @@ final class ModuleFinder {
     private final Path inputDirectory;
     private final List<PathPattern> includes;
     private final List<PathPattern> excludes;
-    private final boolean useDefaultExcludes;
+    private final boolean excludeForeignDirectories;
     private final List<Path> prunedDirectories;
 
     ModuleFinder(Path inputDirectory, Collection<String> includes, Collection<String> excludes,
-                 boolean useDefaultExcludes, Collection<Path> prunedDirectories) {
+                 boolean excludeForeignDirectories, Collection<Path> prunedDirectories) {
         this.inputDirectory = inputDirectory.toAbsolutePath().normalize();
         this.includes = compile(includes == null || includes.isEmpty() ? DEFAULT_INCLUDES : includes);
         this.excludes = compile(excludes == null ? List.of() : excludes);
-        this.useDefaultExcludes = useDefaultExcludes;
+        this.excludeForeignDirectories = excludeForeignDirectories;
         // A pruned directory that holds the input directory itself would hide every module: ignored.
         this.prunedDirectories = prunedDirectories.stream().map(p -> p.toAbsolutePath().normalize())
                 .filter(p -> !this.inputDirectory.startsWith(p)).toList();
+    }
+
+    /**
+     * The excludes, plus Maven's default excludes (version control and editor files, as
+     * {@code DirectoryScanner} has them) when {@code useDefaultExcludes} is on.
+     */
+    static List<String> withDefaultExcludes(Collection<String> excludes, boolean useDefaultExcludes) {
+        List<String> all = new ArrayList<>(excludes == null ? List.of() : excludes);
+        if (useDefaultExcludes) {
+            all.addAll(Arrays.asList(AbstractScanner.DEFAULTEXCLUDES));
+        }
+        return all;
     }
 
     private static List<PathPattern> compile(Collection<String> patterns) {
@@ -131,7 +146,7 @@ final class ModuleFinder {
             return true;
         }
         String relative = slashes(inputDirectory.relativize(normalized));
-        if (useDefaultExcludes) {
+        if (excludeForeignDirectories) {
             String name = normalized.getFileName().toString();
             if (name.startsWith(".")
                     || DEFAULT_EXCLUDED_DIRECTORIES.contains(relative)

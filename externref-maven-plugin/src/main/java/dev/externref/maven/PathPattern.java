@@ -1,76 +1,47 @@
 package dev.externref.maven;
 
-import java.util.regex.Pattern;
+import org.codehaus.plexus.util.MatchPattern;
+import org.codehaus.plexus.util.SelectorUtils;
+
+import java.io.File;
 
 /**
- * An Ant-style path pattern, as in Maven's {@code <includes>}: {@code *} matches within one
- * path segment, {@code ?} one character of a segment, {@code **} any number of segments
- * (including none), and a trailing {@code /} means {@code /**}. Paths and patterns use
- * {@code /}; a {@code \} in a pattern is read as {@code /}. Matching is case-sensitive.
+ * A pattern of {@code <includes>}, {@code <excludes>} and {@code <modules>}, matched by Maven's
+ * own matcher (plexus-utils {@link MatchPattern}, as the resources and compiler plugins' scanners
+ * use it): {@code *} within one path segment, {@code ?} one character, {@code **} any number of
+ * segments, a trailing {@code /} means {@code /**}, {@code /} and {@code \} both separate
+ * segments, {@code %regex[...]} is a regular expression over the path. Case-sensitive. Its
+ * matching takes time polynomial in the pattern and path, however many {@code *} a pattern has.
  */
 final class PathPattern {
     private final String text;
-    private final Pattern regex;
+    private final MatchPattern pattern;
 
-    private PathPattern(String text, Pattern regex) {
+    private PathPattern(String text, MatchPattern pattern) {
         this.text = text;
-        this.regex = regex;
+        this.pattern = pattern;
     }
 
     static PathPattern compile(String pattern) {
         if (pattern == null || pattern.isBlank()) {
             throw new IllegalArgumentException("empty path pattern");
         }
-        String p = pattern.trim().replace('\\', '/');
-        while (p.startsWith("./")) {
-            p = p.substring(2);
-        }
-        if (p.endsWith("/")) {
-            p = p + "**";
-        }
-        return new PathPattern(p, Pattern.compile(toRegex(p)));
+        String normalized = normalize(pattern.trim());
+        return new PathPattern(normalized, MatchPattern.fromString(normalized));
     }
 
-    private static String toRegex(String p) {
-        StringBuilder re = new StringBuilder();
-        int i = 0;
-        while (i < p.length()) {
-            char c = p.charAt(i);
-            if (c == '*' && i + 1 < p.length() && p.charAt(i + 1) == '*') {
-                boolean atSegmentStart = i == 0 || p.charAt(i - 1) == '/';
-                boolean slashFollows = i + 2 < p.length() && p.charAt(i + 2) == '/';
-                boolean atEnd = i + 2 == p.length();
-                if (atSegmentStart && slashFollows) {
-                    re.append("(?:[^/]*/)*");          // "**/": zero or more whole segments
-                    i += 3;
-                } else if (atSegmentStart && atEnd && i > 0) {
-                    re.setLength(re.length() - 1);    // "/**" at the end: the directory itself or anything below
-                    re.append("(?:/.*)?");
-                    i += 2;
-                } else {
-                    re.append(".*");
-                    i += 2;
-                }
-            } else if (c == '*') {
-                re.append("[^/]*");
-                i++;
-            } else if (c == '?') {
-                re.append("[^/]");
-                i++;
-            } else {
-                if ("\\.[]{}()^$|+".indexOf(c) >= 0) {
-                    re.append('\\');
-                }
-                re.append(c);
-                i++;
-            }
+    /** As Maven's {@code DirectoryScanner} normalizes a pattern before matching (AbstractScanner.normalizePattern). */
+    private static String normalize(String pattern) {
+        if (pattern.startsWith(SelectorUtils.REGEX_HANDLER_PREFIX)) {
+            return pattern;
         }
-        return re.toString();
+        String p = pattern.replace(File.separatorChar == '/' ? '\\' : '/', File.separatorChar);
+        return p.endsWith(File.separator) ? p + "**" : p;
     }
 
     /** Whether a relative path (with {@code /} separators) matches. */
     boolean matches(String relativePath) {
-        return regex.matcher(relativePath).matches();
+        return pattern.matchPath(relativePath.replace('/', File.separatorChar), true);
     }
 
     /**
@@ -78,7 +49,7 @@ final class PathPattern {
      * scan need not descend into it ({@code target/it/**} for {@code target/it}).
      */
     boolean coversDirectory(String relativeDir) {
-        return text.endsWith("/**") && matches(relativeDir);
+        return text.endsWith(File.separator + "**") && matches(relativeDir);
     }
 
     @Override

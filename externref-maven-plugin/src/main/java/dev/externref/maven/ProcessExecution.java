@@ -62,8 +62,8 @@ final class ProcessExecution {
      *
      * @param inputDirectory     scanned for modules
      * @param includes           patterns under the input directory; empty: {@code **}{@code /*.wasm}
-     * @param excludes           patterns under the input directory
-     * @param useDefaultExcludes skip {@code it/}, {@code local-repo/}, {@code test-classes/}, hidden directories and nested projects
+     * @param excludes           patterns under the input directory (Maven's default excludes included when wanted)
+     * @param excludeForeignDirectories skip {@code it/}, {@code local-repo/}, {@code test-classes/}, hidden directories and nested projects
      * @param outputDirectory    mirror for the processed modules, or null: in place
      * @param workDirectory      the plugin's own directory (state files); never scanned
      * @param executionId        names the state file, so that executions do not share state
@@ -75,7 +75,7 @@ final class ProcessExecution {
      * @param pluginVersion      part of the up-to-date fingerprint
      * @param displayBase        paths in messages are relative to this directory when below it
      */
-    record Config(Path inputDirectory, List<String> includes, List<String> excludes, boolean useDefaultExcludes,
+    record Config(Path inputDirectory, List<String> includes, List<String> excludes, boolean excludeForeignDirectories,
                   Path outputDirectory, Path workDirectory, String executionId, ModuleSettings defaults,
                   List<ModuleOverride> overrides, boolean failIfNoModules, boolean attach, int threads,
                   String pluginVersion, Path displayBase) {
@@ -172,7 +172,7 @@ final class ProcessExecution {
         BuildState previous = BuildState.load(stateFile);
 
         List<FoundModule> found = new ModuleFinder(config.inputDirectory(), config.includes(), config.excludes(),
-                config.useDefaultExcludes(), prunedDirectories()).find(artifactFiles);
+                config.excludeForeignDirectories(), prunedDirectories()).find(artifactFiles);
         for (ModuleOverride unused : resolver.unused(found.stream().map(FoundModule::relativePath).toList())) {
             log.warn("externref: <modules> entry with <include>" + unused.getInclude() + "</include> matches no module");
         }

@@ -31,9 +31,10 @@ import java.util.Properties;
  * and the files under {@code inputDirectory} that match {@code includes} and no
  * {@code excludes}. The scan never enters this plugin's output directories or its work
  * directory ({@code externref-maven-plugin/} in the build directory); with
- * {@code useDefaultExcludes} (the default) it also skips {@code it/}, {@code local-repo/} and
- * {@code test-classes/} directly under {@code inputDirectory}, hidden directories, and nested
- * Maven projects (directories holding a {@code pom.xml}).
+ * {@code excludeForeignDirectories} (the default) it also skips {@code it/}, {@code local-repo/}
+ * and {@code test-classes/} directly under {@code inputDirectory}, hidden directories, and
+ * nested Maven projects (directories holding a {@code pom.xml}). Patterns are matched as
+ * Maven's own scanners match them, and {@code useDefaultExcludes} adds Maven's default excludes.
  *
  * <p>Each module is processed in place (replaced atomically) or, with {@code outputDirectory},
  * written there under its path relative to {@code inputDirectory}. A module without an
@@ -69,9 +70,17 @@ public class ProcessMojo extends AbstractMojo {
     @Parameter(property = "externref.excludes")
     private List<String> excludes;
 
-    /** Skip {@code it/}, {@code local-repo/}, {@code test-classes/}, hidden directories and nested Maven projects while scanning. */
+    /** Add Maven's default excludes (version control and editor files, e.g. {@code **}{@code /.git/**}) to {@code excludes}, as Maven's scanners do. */
     @Parameter(property = "externref.useDefaultExcludes", defaultValue = "true")
     private boolean useDefaultExcludes;
+
+    /**
+     * Skip directories that hold other builds' files while scanning: {@code it/},
+     * {@code local-repo/} and {@code test-classes/} directly under {@code inputDirectory},
+     * hidden directories, and nested Maven projects (directories holding a {@code pom.xml}).
+     */
+    @Parameter(property = "externref.excludeForeignDirectories", defaultValue = "true")
+    private boolean excludeForeignDirectories;
 
     /** Write processed modules here, mirroring their paths relative to {@code inputDirectory}; unset: in place. */
     @Parameter(property = "externref.outputDirectory")
@@ -122,7 +131,8 @@ public class ProcessMojo extends AbstractMojo {
         ProcessExecution.Config config;
         try {
             config = new ProcessExecution.Config(
-                    inputDirectory.toPath(), includes, excludes, useDefaultExcludes,
+                    inputDirectory.toPath(), includes, ModuleFinder.withDefaultExcludes(excludes, useDefaultExcludes),
+                    excludeForeignDirectories,
                     outputDirectory == null ? null : outputDirectory.toPath(),
                     buildDirectory.toPath().resolve("externref-maven-plugin"),
                     executionId(),

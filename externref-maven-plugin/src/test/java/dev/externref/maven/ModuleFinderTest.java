@@ -56,7 +56,21 @@ class ModuleFinderTest {
     }
 
     @Test
-    void defaultExcludesSkipInvokerDirectoriesTestClassesHiddenAndNestedProjects() throws IOException {
+    void mavensDefaultExcludesApplyWhenUseDefaultExcludesIsOn() throws IOException {
+        touch("wasm/a.wasm");
+        touch("CVS/b.wasm");
+        touch("wasm/.git/c.wasm");
+        touch("wasm/d.wasm~");
+        List<String> includes = List.of("**/*.wasm", "**/*.wasm~");
+        assertEquals(List.of("wasm/a.wasm"),
+                find(finder(includes, ModuleFinder.withDefaultExcludes(null, true), false), List.of()));
+        assertEquals(List.of("CVS/b.wasm", "wasm/.git/c.wasm", "wasm/a.wasm", "wasm/d.wasm~"),
+                find(finder(includes, ModuleFinder.withDefaultExcludes(null, false), false), List.of()));
+        assertEquals(List.of("x.wasm"), ModuleFinder.withDefaultExcludes(List.of("x.wasm"), false));
+    }
+
+    @Test
+    void foreignDirectoriesSkipInvokerDirectoriesTestClassesHiddenAndNestedProjects() throws IOException {
         touch("wasm/a.wasm");
         touch("it/case/target/x.wasm");
         touch("local-repo/g/a/1/a-1.wasm");

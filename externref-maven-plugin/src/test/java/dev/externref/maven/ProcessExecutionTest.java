@@ -86,7 +86,7 @@ class ProcessExecutionTest {
 
     private static ProcessExecution.Config with(ProcessExecution.Config c, Path outputDirectory, ModuleSettings defaults,
                                                 List<ModuleOverride> overrides, boolean attach, int threads) {
-        return new ProcessExecution.Config(c.inputDirectory(), c.includes(), c.excludes(), c.useDefaultExcludes(),
+        return new ProcessExecution.Config(c.inputDirectory(), c.includes(), c.excludes(), c.excludeForeignDirectories(),
                 outputDirectory, c.workDirectory(), c.executionId(), defaults, overrides, c.failIfNoModules(), attach,
                 threads, c.pluginVersion(), c.displayBase());
     }
