@@ -1,6 +1,7 @@
 package dev.externref.maven;
 
 import dev.externref.engine.io.AtomicFiles;
+import dev.externref.engine.io.IoErrors;
 
 import dev.externref.engine.MalformedModuleException;
 import dev.externref.engine.ProcessingException;
@@ -11,14 +12,17 @@ import dev.externref.maven.ModuleFinder.FoundModule;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -40,6 +44,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * it are complete, processed modules, and are recorded in the state so the next build does
  * not redo them. The cost of the first phase is holding the processed modules in memory at
  * once, which for WebAssembly modules (typically kilobytes to a few megabytes) is small.
+ *
+ * <p><b>In place under changed settings.</b> A module processed in place holds the output of
+ * that processing, which has no {@code __externrefs} section left to process. So the input of
+ * every module processed in place is kept under the work directory, by its sha256; when the
+ * settings (or the plugin) change, the kept original is processed again. Without it the module
+ * fails with the fix (rebuild it), instead of keeping a module made with other settings.
  *
  * <p><b>Logs</b> are written after the work, in the modules' sorted order, so they do not
  * depend on thread scheduling.
@@ -92,7 +102,19 @@ final class ProcessExecution {
         }
 
         Path stateFile() {
-            return workDirectory.resolve(executionId.replaceAll("[^A-Za-z0-9._-]", "_") + ".state");
+            return workDirectory.resolve(fileName() + ".state");
+        }
+
+        /**
+         * Where the originals of modules processed in place are kept, by their sha256, so that
+         * a build with other settings can process the original again instead of the output.
+         */
+        Path originalsDirectory() {
+            return workDirectory.resolve(fileName() + ".originals");
+        }
+
+        private String fileName() {
+            return executionId.replaceAll("[^A-Za-z0-9._-]", "_");
         }
     }
 
@@ -135,11 +157,12 @@ final class ProcessExecution {
     }
 
     /**
-     * @param staleEntry set when the module was processed in place by an earlier build with other
-     *                   settings: it holds that build's output, which cannot be processed again
+     * @param input        the bytes processed: the module, or the original an earlier build kept
+     * @param fromOriginal the module had been processed in place by an earlier build with other
+     *                     settings, and was processed again from the original kept then
      */
-    private record Done(Job job, String inputSha256, int inputSize, ProcessingResult result, long nanos,
-                        BuildState.Entry staleEntry) implements Outcome {
+    private record Done(Job job, byte[] input, String inputSha256, ProcessingResult result, long nanos,
+                        boolean fromOriginal) implements Outcome {
     }
 
     private record Failed(Job job, String message, Throwable unexpected) implements Outcome {
@@ -171,8 +194,13 @@ final class ProcessExecution {
         Path stateFile = config.stateFile();
         BuildState previous = BuildState.load(stateFile);
 
-        List<FoundModule> found = new ModuleFinder(config.inputDirectory(), config.includes(), config.excludes(),
-                config.excludeForeignDirectories(), prunedDirectories()).find(artifactFiles);
+        List<FoundModule> found;
+        try {
+            found = new ModuleFinder(config.inputDirectory(), config.includes(), config.excludes(),
+                    config.excludeForeignDirectories(), prunedDirectories()).find(artifactFiles);
+        } catch (IOException e) {
+            throw ioFailure("cannot scan for modules: " + display(e), e);
+        }
         for (ModuleOverride unused : resolver.unused(found.stream().map(FoundModule::relativePath).toList())) {
             log.warn("externref: <modules> entry with <include>" + unused.getInclude() + "</include> matches no module");
         }
@@ -291,20 +319,39 @@ final class ProcessExecution {
         try {
             input = Files.readAllBytes(job.input());
         } catch (IOException e) {
-            return new Failed(job, display(job.input()) + ": cannot be read: " + e, null);
+            return new Failed(job, display(job.input()) + ": cannot be read: " + IoErrors.reason(e), e);
         }
         String sha = Hashes.sha256(input);
         String fingerprint = job.settings().fingerprint(config.pluginVersion());
         if (previous.isUpToDate(job.input(), sha, job.output(), fingerprint)) {
             return new UpToDate(job, previous.entry(job.input()).orElseThrow());
         }
-        BuildState.Entry stale = previous.entry(job.input())
-                .filter(e -> e.inPlace() && job.inPlace() && e.outputSha256().equals(sha))
-                .orElse(null);
+        BuildState.Entry earlier = previous.entry(job.input()).orElse(null);
+        boolean processedInPlaceBefore = earlier != null && earlier.inPlace() && job.inPlace()
+                && earlier.outputSha256().equals(sha) && !earlier.inputSha256().equals(earlier.outputSha256());
+        if (processedInPlaceBefore) {
+            // The file holds an earlier build's output, made with other settings (or another
+            // plugin version): processing it again would find no __externrefs section and keep it.
+            byte[] original = keptOriginal(earlier.inputSha256());
+            if (original == null) {
+                return new Failed(job, display(job.input()) + ": was processed in place by an earlier build with other"
+                        + " settings, and its original is not kept under " + display(config.originalsDirectory())
+                        + "; rebuild the module (for example mvn clean package) to process it with the current settings",
+                        null);
+            }
+            input = original;
+            sha = earlier.inputSha256();
+        }
+        String notAModule = NotAModule.describe(input);
+        if (notAModule != null) {
+            return new Failed(job, display(job.input()) + ": not a WebAssembly module: " + notAModule
+                    + "; if it is not meant to be processed, add <exclude>" + job.module().relativePath()
+                    + "</exclude> to the plugin's <excludes>", null);
+        }
         long start = System.nanoTime();
         try {
             ProcessingResult result = job.settings().processor().process(input);
-            return new Done(job, sha, input.length, result, System.nanoTime() - start, stale);
+            return new Done(job, input, sha, result, System.nanoTime() - start, processedInPlaceBefore);
         } catch (MalformedModuleException e) {
             return new Failed(job, display(job.input()) + ": not a well-formed WebAssembly module: " + e.getMessage(), null);
         } catch (ProcessingException e) {
@@ -313,6 +360,46 @@ final class ProcessExecution {
             return new Failed(job, display(job.input()) + ": " + e.getMessage(), null);
         } catch (RuntimeException e) {
             return new Failed(job, display(job.input()) + ": internal error in the externref engine: " + e, e);
+        }
+    }
+
+    /** The original kept under this sha256, or null when it is missing or no longer holds those bytes. */
+    private byte[] keptOriginal(String sha256) {
+        try {
+            byte[] bytes = Files.readAllBytes(config.originalsDirectory().resolve(sha256 + ".wasm"));
+            return Hashes.sha256(bytes).equals(sha256) ? bytes : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Keeps the input of a module processed in place, unless it is kept already. */
+    private void keepOriginal(byte[] input, String sha256) throws IOException {
+        Path kept = config.originalsDirectory().resolve(sha256 + ".wasm");
+        if (keptOriginal(sha256) == null) {
+            Files.createDirectories(kept.getParent());
+            AtomicFiles.write(kept, input);
+        }
+    }
+
+    /** Deletes the kept originals that no entry of this execution needs any more. */
+    private void forgetOriginals(List<BuildState.Entry> entries) throws IOException {
+        Path dir = config.originalsDirectory();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        Set<String> needed = new HashSet<>();
+        for (BuildState.Entry e : entries) {
+            if (e.inPlace()) {
+                needed.add(e.inputSha256() + ".wasm");
+            }
+        }
+        try (DirectoryStream<Path> kept = Files.newDirectoryStream(dir)) {
+            for (Path file : kept) {
+                if (!needed.contains(file.getFileName().toString())) {
+                    Files.deleteIfExists(file);
+                }
+            }
         }
     }
 
@@ -365,26 +452,31 @@ final class ProcessExecution {
                     upToDate++;
                     entries.add(u.entry());
                     log.info(name + ": up to date");
-                } else if (outcome instanceof Done d && d.staleEntry() != null && !d.result().changed()) {
-                    nothingToDo++;
-                    entries.add(d.staleEntry());
-                    log.warn(name + ": was processed in place with other settings by an earlier build and cannot"
-                            + " be processed again; rebuild it (for example with mvn clean) to apply the current settings");
                 } else if (outcome instanceof Done d) {
                     ByteBuffer output = d.result().outputBuffer();
-                    if (d.result().changed() || !job.inPlace()) {
-                        if (!job.inPlace()) {
-                            Files.createDirectories(job.output().getParent()); // mirrors the input's subdirectories
+                    try {
+                        if (d.result().changed() && job.inPlace()) {
+                            keepOriginal(d.input(), d.inputSha256());
                         }
-                        AtomicFiles.write(job.output(), output);
+                        if (d.result().changed() || !job.inPlace()) {
+                            if (!job.inPlace()) {
+                                Files.createDirectories(job.output().getParent()); // mirrors the input's subdirectories
+                            }
+                            AtomicFiles.write(job.output(), output);
+                        }
+                    } catch (IOException e) {
+                        throw ioFailure("cannot write " + display(e), e);
                     }
                     entries.add(new BuildState.Entry(job.input(), d.inputSha256(), job.output(),
                             Hashes.sha256(output), job.settings().fingerprint(config.pluginVersion())));
                     long ms = d.nanos() / 1_000_000;
                     if (d.result().changed()) {
                         processed++;
-                        log.info(name + ": " + d.result().report().summary() + "; " + d.inputSize() + " -> "
+                        log.info(name + ": " + (d.fromOriginal() ? "processed again from its original (the settings"
+                                + " changed since an earlier build processed it in place): " : "")
+                                + d.result().report().summary() + "; " + d.input().length + " -> "
                                 + d.result().size() + " bytes, " + ms + " ms");
+                        d.result().report().warnings().forEach(w -> log.warn(name + ": " + w));
                         if (log.isDebugEnabled()) {
                             log.debug("  settings: " + job.settings().describe());
                             d.result().report().details().forEach(line -> log.debug("  " + line));
@@ -392,7 +484,7 @@ final class ProcessExecution {
                     } else {
                         nothingToDo++;
                         log.info(name + ": nothing to do (no __externrefs section: not compiled against the"
-                                + " externref ABI, or already processed); " + d.inputSize() + " bytes"
+                                + " externref ABI, or already processed); " + d.input().length + " bytes"
                                 + (job.inPlace() ? "" : ", copied"));
                     }
                 }
@@ -401,13 +493,28 @@ final class ProcessExecution {
                 }
             }
         } finally {
-            Files.createDirectories(stateFile.getParent());
-            BuildState.of(config.outputDirectory(), entries).save(stateFile);
+            try {
+                Files.createDirectories(stateFile.getParent());
+                BuildState.of(config.outputDirectory(), entries).save(stateFile);
+                forgetOriginals(entries);
+            } catch (IOException e) {
+                throw ioFailure("cannot record the build state in " + display(e), e);
+            }
         }
         Result result = new Result(processed, upToDate, nothingToDo, skipped, List.copyOf(attachments));
         log.info("externref: " + result.modules() + " module(s): " + processed + " processed, " + upToDate
                 + " up to date, " + nothingToDo + " with nothing to do, " + skipped + " skipped");
         return result;
+    }
+
+    /** An I/O failure that names the file with the system's reason, and keeps the exception as its cause. */
+    private static IOException ioFailure(String message, IOException cause) {
+        return new IOException(message + ": " + IoErrors.reason(cause), cause);
+    }
+
+    /** The file an I/O exception is about, for messages. */
+    private String display(IOException e) {
+        return e instanceof FileSystemException f && f.getFile() != null ? display(Path.of(f.getFile())) : "a file";
     }
 
     private String display(Path path) {

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -164,14 +166,119 @@ class ProcessExecutionTest {
         assertArrayEquals(processed, Files.readAllBytes(hello));
     }
 
+    private static ModuleSettings table(String name) {
+        return new ModuleSettings(name, null, false, "externref");
+    }
+
     @Test
-    void anInPlaceModuleAlreadyProcessedWithOtherSettingsIsReportedNotSilentlyKept() throws Exception {
-        copy("hello", "hello.wasm");
+    void anInPlaceModuleIsProcessedAgainFromItsOriginalWhenTheSettingsChange() throws Exception {
+        Path hello = copy("hello", "hello.wasm");
+        run(new ListLog());
+        assertEquals(List.of("externrefs"), ModuleView.of(Files.readAllBytes(hello)).exportedTables());
+
+        ListLog log = new ListLog();
+        ProcessExecution.Result other = run(log, c -> with(c, null, table("other"), List.of(), false, 1));
+        assertEquals(1, other.processed(), log.text());
+        assertTrue(log.lines.get(0).startsWith("INFO target/hello.wasm: processed again from its original"), log.text());
+        assertArrayEquals(table("other").processor().process(itModule("hello")).output(), Files.readAllBytes(hello),
+                "as if the original had been processed with the new settings");
+
+        ListLog back = new ListLog();
+        assertEquals(1, run(back).processed(), back.text());
+        assertEquals(List.of("externrefs"), ModuleView.of(Files.readAllBytes(hello)).exportedTables());
+        assertEquals(1, run(new ListLog()).upToDate());
+        try (var kept = Files.list(target().resolve("externref-maven-plugin/default.originals"))) {
+            assertEquals(List.of(Hashes.sha256(itModule("hello")) + ".wasm"),
+                    kept.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void withoutItsOriginalAStaleInPlaceModuleFailsWithTheFix() throws Exception {
+        Path hello = copy("hello", "hello.wasm");
+        run(new ListLog());
+        byte[] processed = Files.readAllBytes(hello);
+        try (var kept = Files.list(target().resolve("externref-maven-plugin/default.originals"))) {
+            for (Path p : kept.toList()) {
+                Files.delete(p);
+            }
+        }
+        ProcessExecution.Failure f = assertThrows(ProcessExecution.Failure.class,
+                () -> run(new ListLog(), c -> with(c, null, table("other"), List.of(), false, 1)));
+        assertTrue(f.getMessage().contains("target/hello.wasm: was processed in place by an earlier build with other"
+                + " settings"), f.getMessage());
+        assertTrue(f.getMessage().contains("rebuild the module (for example mvn clean package)"), f.getMessage());
+        assertArrayEquals(processed, Files.readAllBytes(hello), "left as it was");
+    }
+
+    @Test
+    void aModuleWithoutRecordsIsNothingToDoUnderAnySettingsWithoutAWarning() throws Exception {
+        Path plain = copy("plain", "plain.wasm");
         run(new ListLog());
         ListLog log = new ListLog();
-        run(log, c -> with(c, null, new ModuleSettings("other", null, false, "externref"), List.of(), false, 1));
-        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("WARN target/hello.wasm: was processed in place with"
-                + " other settings")), log.text());
+        assertEquals(1, run(log, c -> with(c, null, table("other"), List.of(), false, 1)).nothingToDo(), log.text());
+        assertTrue(log.lines.stream().noneMatch(l -> l.startsWith("WARN")), log.text());
+        assertArrayEquals(itModule("plain"), Files.readAllBytes(plain));
+        assertFalse(Files.exists(target().resolve("externref-maven-plugin/default.originals")) && Files.list(
+                target().resolve("externref-maven-plugin/default.originals")).findAny().isPresent(), "nothing kept");
+    }
+
+    @Test
+    void filesThatAreNotModulesAreDescribedWithHowToExcludeThem() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("empty.wasm", "");
+        files.put("lfs.wasm", "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a2146\nsize 30300\n");
+        files.put("text.wasm", "<html>Not Found</html>\n");
+        files.put("wat.wasm", "(module (func))\n");
+        Map<String, String> expected = Map.of(
+                "empty.wasm", "the file is empty",
+                "lfs.wasm", "it is a Git LFS pointer, not the module it stands for (fetch the module with git lfs pull)",
+                "text.wasm", "it is text, not a WebAssembly binary (it starts with \"<html>Not Found</html>\")",
+                "wat.wasm", "it is WebAssembly text (WAT), not a binary module");
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Path dir = Files.createDirectories(target().resolve("w-" + file.getKey()));
+            Files.writeString(dir.resolve(file.getKey()), file.getValue());
+            ProcessExecution.Failure f = assertThrows(ProcessExecution.Failure.class, () -> run(new ListLog(),
+                    c -> new ProcessExecution.Config(dir, null, null, true, null, c.workDirectory(), "default",
+                            c.defaults(), List.of(), false, false, 1, "test", project)));
+            assertTrue(f.getMessage().startsWith("externref: target/w-" + file.getKey() + "/" + file.getKey()
+                    + ": not a WebAssembly module: " + expected.get(file.getKey())), f.getMessage());
+            assertTrue(f.getMessage().contains("; if it is not meant to be processed, add <exclude>" + file.getKey()
+                    + "</exclude> to the plugin's <excludes>"), f.getMessage());
+        }
+        Path binary = Files.createDirectories(target().resolve("w-binary"));
+        Files.write(binary.resolve("b.wasm"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A});
+        ProcessExecution.Failure f = assertThrows(ProcessExecution.Failure.class, () -> run(new ListLog(),
+                c -> new ProcessExecution.Config(binary, null, null, true, null, c.workDirectory(), "default",
+                        c.defaults(), List.of(), false, false, 1, "test", project)));
+        assertTrue(f.getMessage().contains("it does not start with the WebAssembly magic bytes 00 61 73 6d (it starts with"
+                + " 89 50 4e 47)"), f.getMessage());
+    }
+
+    @Test
+    void aFailedWriteNamesTheOutputAndKeepsTheCause() throws Exception {
+        copy("hello", "wasm/hello.wasm");
+        Path out = target().resolve("processed");
+        Files.createDirectories(out.resolve("wasm/hello.wasm")); // a directory where the output goes
+        IOException e = assertThrows(IOException.class,
+                () -> run(new ListLog(), c -> with(c, out, c.defaults(), List.of(), false, 1)));
+        assertEquals("cannot write target/processed/wasm/hello.wasm: Is a directory", e.getMessage());
+        assertTrue(e.getCause() instanceof java.nio.file.FileSystemException, String.valueOf(e.getCause()));
+    }
+
+    @Test
+    void engineWarningsReachTheLog() throws Exception {
+        byte[] malformedNames = {0x00, 0x0C, 0x04, 'n', 'a', 'm', 'e', 0x01, 0x05, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+                (byte) 0xFF, 0x0F};
+        byte[] hello = itModule("hello");
+        byte[] module = java.util.Arrays.copyOf(hello, hello.length + malformedNames.length);
+        System.arraycopy(malformedNames, 0, module, hello.length, malformedNames.length);
+        Files.createDirectories(target());
+        Files.write(target().resolve("named.wasm"), module);
+        ListLog log = new ListLog();
+        assertEquals(1, run(log).processed(), log.text());
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("WARN target/named.wasm: dropped the malformed 'name' section: ")),
+                log.text());
     }
 
     @Test
