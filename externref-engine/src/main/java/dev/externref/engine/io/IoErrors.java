@@ -8,6 +8,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.Map;
 
 /**
  * The operating system's reason for an I/O failure, in the words {@code cp} or a compiler would
@@ -19,6 +20,15 @@ public final class IoErrors {
     /** The reason string of a write to a pipe whose reader has gone. */
     public static final String BROKEN_PIPE = "Broken pipe";
 
+    /** The reasons NIO conveys by exception class alone (strerror's words). */
+    private static final Map<Class<? extends FileSystemException>, String> REASONS = Map.of(
+            NoSuchFileException.class, "No such file or directory",
+            AccessDeniedException.class, "Permission denied",
+            FileAlreadyExistsException.class, "File exists",
+            NotDirectoryException.class, "Not a directory",
+            DirectoryNotEmptyException.class, "Directory not empty",
+            FileSystemLoopException.class, "Too many levels of symbolic links");
+
     private IoErrors() {
     }
 
@@ -28,23 +38,10 @@ public final class IoErrors {
             if (f.getReason() != null && !f.getReason().isBlank()) {
                 return f.getReason();
             }
-            if (e instanceof NoSuchFileException) {
-                return "No such file or directory";
-            }
-            if (e instanceof AccessDeniedException) {
-                return "Permission denied";
-            }
-            if (e instanceof FileAlreadyExistsException) {
-                return "File exists";
-            }
-            if (e instanceof NotDirectoryException) {
-                return "Not a directory";
-            }
-            if (e instanceof DirectoryNotEmptyException) {
-                return "Directory not empty";
-            }
-            if (e instanceof FileSystemLoopException) {
-                return "Too many levels of symbolic links";
+            for (Map.Entry<Class<? extends FileSystemException>, String> known : REASONS.entrySet()) {
+                if (known.getKey().isInstance(e)) {
+                    return known.getValue();
+                }
             }
             return "Input/output error";
         }
