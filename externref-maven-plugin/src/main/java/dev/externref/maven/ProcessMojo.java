@@ -50,7 +50,7 @@ public class ProcessMojo extends AbstractMojo {
     @Parameter(property = "externref.skip", defaultValue = "false")
     private boolean skip;
 
-    /** Export name of the reference table; empty or {@code none}: the table is not exported. */
+    /** Export name of the reference table; empty or {@code none} (any case): not exported, as the command line's {@code --table none}. */
     @Parameter(property = "externref.tableName", defaultValue = "externrefs")
     private String tableName;
 
