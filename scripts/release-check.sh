@@ -22,4 +22,4 @@ if ! mvn -B -Prelease -Dgpg.skip -DskipTests -Dinvoker.skip \
     echo "release check: the release build failed (full log: $log)" >&2
     exit 1
 fi
-java scripts/ReleaseCheck.java . "$repo"
+java scripts/BuildCheck.java release . "$repo"

@@ -15,4 +15,4 @@ if ! mvn -B -DskipTests -pl externref-maven-plugin -am process-classes site >"$l
     exit 1
 fi
 site=externref-maven-plugin/target/site
-java scripts/SiteCheck.java externref-maven-plugin/target/classes/META-INF/maven/plugin.xml "$site"
+java scripts/BuildCheck.java site externref-maven-plugin/target/classes/META-INF/maven/plugin.xml "$site"
