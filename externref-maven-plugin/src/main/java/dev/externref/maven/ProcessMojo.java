@@ -46,63 +46,91 @@ import java.util.Properties;
 @Mojo(name = "process", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class ProcessMojo extends AbstractMojo {
 
-    /** Skip the goal. */
+    /** Skips the goal: no module is read or written. */
     @Parameter(property = "externref.skip", defaultValue = "false")
     private boolean skip;
 
-    /** Export name of the reference table; empty or {@code none} (any case): not exported, as the command line's {@code --table none}. */
+    /**
+     * The name under which the module exports its table of references, so that the host can read
+     * it. Empty or {@code none} (any case): the table stays internal, as the command line's
+     * {@code --table none}.
+     */
     @Parameter(property = "externref.tableName", defaultValue = "externrefs")
     private String tableName;
 
-    /** Host function, as {@code module::name}, called with each reference before its slot is released; unset: none. */
+    /**
+     * A host function, written {@code module::name}, that the module imports as
+     * {@code (externref) -> ()} and calls with each reference just before its slot is released,
+     * e.g. {@code host::released}. Unset: references are released without a call.
+     */
     @Parameter(property = "externref.dropFunction")
     private String dropFunction;
 
-    /** Directory scanned for modules. */
+    /** The directory scanned for modules, recursively; {@code includes} and {@code excludes} are relative to it. */
     @Parameter(property = "externref.inputDirectory", defaultValue = "${project.build.directory}")
     private File inputDirectory;
 
-    /** Ant-style patterns of the modules under {@code inputDirectory}; default {@code **}{@code /*.wasm}. */
+    /**
+     * Ant-style patterns, relative to {@code inputDirectory}, of the modules to process. Unset:
+     * <code>**&#47;*.wasm</code>, every module in the directory tree.
+     */
     @Parameter(property = "externref.includes")
     private List<String> includes;
 
-    /** Ant-style patterns under {@code inputDirectory} (and artifact file names) not to process. */
+    /**
+     * Ant-style patterns, relative to {@code inputDirectory}, of modules not to process; an
+     * artifact outside {@code inputDirectory} is matched by its file name. Unset: none.
+     */
     @Parameter(property = "externref.excludes")
     private List<String> excludes;
 
-    /** Add Maven's default excludes (version control and editor files, e.g. {@code **}{@code /.git/**}) to {@code excludes}, as Maven's scanners do. */
+    /**
+     * Adds Maven's default excludes (version control and editor files, such as
+     * {@code **}{@code /.git/**}) to {@code excludes}, as Maven's own scanners do.
+     */
     @Parameter(property = "externref.useDefaultExcludes", defaultValue = "true")
     private boolean useDefaultExcludes;
 
     /**
-     * Skip directories that hold other builds' files while scanning: {@code it/},
-     * {@code local-repo/} and {@code test-classes/} directly under {@code inputDirectory},
-     * hidden directories, and nested Maven projects (directories holding a {@code pom.xml}).
+     * Leaves out, while scanning {@code inputDirectory}, directories that hold other builds'
+     * files: {@code it/}, {@code local-repo/} and {@code test-classes/} directly under it, hidden
+     * directories, and nested Maven projects (directories holding a {@code pom.xml}).
      */
     @Parameter(property = "externref.excludeForeignDirectories", defaultValue = "true")
     private boolean excludeForeignDirectories;
 
-    /** Write processed modules here, mirroring their paths relative to {@code inputDirectory}; unset: in place. */
+    /**
+     * The directory processed modules are written to, under their paths relative to
+     * {@code inputDirectory}; modules with nothing to process are copied, so the tree is
+     * complete. Unset: each module is replaced in place, atomically.
+     */
     @Parameter(property = "externref.outputDirectory")
     private File outputDirectory;
 
-    /** Fail the build when no module is found, instead of logging it. */
+    /** Fails the build when no module is found; otherwise that is only logged. */
     @Parameter(property = "externref.failIfNoModules", defaultValue = "false")
     private boolean failIfNoModules;
 
-    /** Attach each processed module to the project as an artifact of type {@code wasm}. */
+    /**
+     * Attaches each processed module to the project as an artifact of type {@code wasm} with
+     * {@code classifier}, so that {@code install} and {@code deploy} publish it.
+     */
     @Parameter(property = "externref.attach", defaultValue = "false")
     private boolean attach;
 
-    /** Classifier of attached modules (several modules need one each: set it per module in {@code modules}). */
+    /**
+     * The classifier of attached modules. Several attached modules need one each: set it per
+     * module in {@code modules}.
+     */
     @Parameter(property = "externref.classifier", defaultValue = "externref")
     private String classifier;
 
     /**
-     * Per-module settings (no user property): each {@code <module>} has an {@code <include>}
-     * pattern over the path relative to {@code inputDirectory} (the file name for an artifact
-     * outside it) and any of {@code tableName}, {@code dropFunction} ({@code none}: no hook),
-     * {@code skip}, {@code classifier}. The first matching entry applies.
+     * Per-module settings (no user property). Each {@code <module>} has an {@code <include>}
+     * pattern over the module's path relative to {@code inputDirectory} (the file name for an
+     * artifact outside it) and any of {@code tableName}, {@code dropFunction} ({@code none}: no
+     * hook), {@code skip} and {@code classifier}, which replace the plugin-level values for the
+     * modules it matches. The first matching entry applies.
      */
     @Parameter
     private List<ModuleOverride> modules;

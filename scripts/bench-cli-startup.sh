@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The command line's whole-process time on small modules: `java -jar` against the
+# distribution's bin/externref (class-data-sharing archive, C1 for inputs up to 16 MB), with a
+# file copy as the floor, in one hyperfine run per module.
+#
+#   mvn -B package -DskipTests && bash scripts/fetch-npm-modules.sh
+#   apt-get install hyperfine
+#   bash scripts/bench-cli-startup.sh [MODULE.wasm ...]    # default: sql-wasm.wasm resvg.wasm
+#
+# Inputs are made processor input first (PrepareInputs, as the other benchmarks do), so every
+# run really rewrites the module. Results: target/cli-startup/*.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v hyperfine >/dev/null || { echo "bench-cli-startup: needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+work=$PWD/target/cli-startup
+rm -rf "$work"
+mkdir -p "$work/in" "$work/out"
+tar -xzf externref-engine/target/externref-engine-*-bin.tar.gz -C "$work"
+dist=$(echo "$work"/externref-*/)
+dist=${dist%/}
+modules=("$@")
+[ ${#modules[@]} -gt 0 ] || modules=(target/npm-modules/sql-wasm.wasm target/npm-modules/resvg.wasm)
+java -cp externref-benchmarks/target/benchmarks.jar dev.externref.benchmarks.PrepareInputs "$work/in" "${modules[@]}" >/dev/null
+
+export EXTERNREF_CACHE_DIR=$work/cache
+for m in "${modules[@]}"; do
+    in=$work/in/$(basename "$m")
+    "$dist/bin/externref" -o "$work/out/warm.wasm" "$in"     # the first run records the archive
+    hyperfine -N --warmup 3 --runs "${RUNS:-20}" --export-markdown "$work/$(basename "$m" .wasm).md" \
+        -n "java -jar" "java -jar $dist/lib/externref.jar -o $work/out/a.wasm $in" \
+        -n "bin/externref" "$dist/bin/externref -o $work/out/b.wasm $in" \
+        -n "cp" "cp $in $work/out/c.wasm"
+    cmp "$work/out/a.wasm" "$work/out/b.wasm"
+done
