@@ -1,0 +1,123 @@
+package dev.externref.engine.testing;
+
+import dev.externref.engine.DropFunction;
+import dev.externref.host.Arguments;
+import dev.externref.host.ExternRefs;
+import dev.externref.host.chicory.ChicoryHost;
+import dev.externref.host.endive.EndiveHost;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The two JVM runtimes a processed module runs on in these tests, both through the host library
+ * ({@code externref-host-chicory}, {@code externref-host-endive}): one way to start a guest and
+ * look at it, whichever runtime runs it.
+ */
+public enum HostRuntime {
+    CHICORY {
+        @Override
+        public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped) {
+            ChicoryHost.Builder builder = ChicoryHost.builder(com.dylibso.chicory.wasm.Parser.parse(module)).refs(refs);
+            for (Import i : imports) {
+                builder.function(i.module(), i.name(), (instance, args) -> i.body().call(instance.memory()::readBytes, args));
+            }
+            if (hook != null) {
+                builder.dropHook(hook.module(), hook.name(), dropped);
+            }
+            ChicoryHost host = builder.build();
+            return new Guest() {
+                @Override
+                public Object call(String export, Object... args) {
+                    return host.call(export, args);
+                }
+
+                @Override
+                public List<Object> tableSlots(String table) {
+                    var t = host.instance().exports().table(table);
+                    List<Object> slots = new ArrayList<>(t.size());
+                    for (int i = 0; i < t.size(); i++) {
+                        slots.add(refs.object(t.ref(i)));
+                    }
+                    return slots;
+                }
+            };
+        }
+    },
+    ENDIVE {
+        @Override
+        public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped) {
+            EndiveHost.Builder builder = EndiveHost.builder(run.endive.wasm.Parser.parse(module)).refs(refs);
+            for (Import i : imports) {
+                builder.function(i.module(), i.name(), (instance, args) -> i.body().call(instance.memory()::readBytes, args));
+            }
+            if (hook != null) {
+                builder.dropHook(hook.module(), hook.name(), dropped);
+            }
+            EndiveHost host = builder.build();
+            return new Guest() {
+                @Override
+                public Object call(String export, Object... args) {
+                    return host.call(export, args);
+                }
+
+                @Override
+                public List<Object> tableSlots(String table) {
+                    var t = host.instance().exports().table(table);
+                    List<Object> slots = new ArrayList<>(t.size());
+                    for (int i = 0; i < t.size(); i++) {
+                        slots.add(t.objRef(i));
+                    }
+                    return slots;
+                }
+            };
+        }
+    };
+
+    /** The guest's memory, as host functions read it. */
+    @FunctionalInterface
+    public interface Memory {
+        byte[] read(int ptr, int len);
+    }
+
+    /** A host function's body, runtime-neutral. */
+    @FunctionalInterface
+    public interface Body {
+        Object call(Memory memory, Arguments args);
+    }
+
+    /** A host function the module imports as {@code module.name}. */
+    public record Import(String module, String name, Body body) {
+    }
+
+    /** A running guest. */
+    public interface Guest {
+        /** Calls an export with Java values. */
+        Object call(String export, Object... args);
+
+        /**
+         * The objects in an exported externref table, slot by slot (null for an empty slot); a
+         * value the host never handed out fails on Chicory with the registry's exception.
+         */
+        List<Object> tableSlots(String table);
+
+        /** The non-null objects of the table, in slot order. */
+        default List<Object> live(String table) {
+            List<Object> live = new ArrayList<>();
+            for (Object o : tableSlots(table)) {
+                if (o != null) {
+                    live.add(o);
+                }
+            }
+            return live;
+        }
+    }
+
+    /**
+     * Instantiates a processed module with these host functions and, if {@code hook} is not
+     * null, the drop hook (telling {@code dropped} before each release).
+     */
+    public abstract Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook,
+            Consumer<Object> dropped);
+}
