@@ -42,6 +42,11 @@ public enum HostRuntime {
                     }
                     return slots;
                 }
+
+                @Override
+                public int tableSize(String table) {
+                    return host.instance().exports().table(table).size();
+                }
             };
         }
     },
@@ -70,6 +75,11 @@ public enum HostRuntime {
                         slots.add(t.objRef(i));
                     }
                     return slots;
+                }
+
+                @Override
+                public int tableSize(String table) {
+                    return host.instance().exports().table(table).size();
                 }
             };
         }
@@ -101,6 +111,9 @@ public enum HostRuntime {
          * value the host never handed out fails on Chicory with the registry's exception.
          */
         List<Object> tableSlots(String table);
+
+        /** The size of an exported table. */
+        int tableSize(String table);
 
         /** The non-null objects of the table, in slot order. */
         default List<Object> live(String table) {
