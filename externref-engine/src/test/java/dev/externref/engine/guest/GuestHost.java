@@ -105,6 +105,11 @@ final class GuestHost {
         return refs.liveCount();
     }
 
+    /** The references the registry counts for the guest (an object in two slots counts twice). */
+    long heldReferences() {
+        return refs.heldReferences();
+    }
+
     GuestInterface iface() {
         return iface;
     }
