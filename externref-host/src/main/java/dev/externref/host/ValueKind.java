@@ -1,5 +1,8 @@
 package dev.externref.host;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The WebAssembly value types a host function or export may have at the boundary, and the Java
  * type each is seen as: {@code Integer}, {@code Long}, {@code Float}, {@code Double}, and any
@@ -16,6 +19,39 @@ public enum ValueKind {
     F64,
     /** {@code externref}, seen as the Java object (or null) it stands for. */
     EXTERNREF;
+
+    /**
+     * The kinds of a runtime's value types.
+     *
+     * @param types        the runtime's types
+     * @param runtimeTypes the runtime's {@code i32, i64, f32, f64, externref} types, in this order
+     * @param <T>          the runtime's type class
+     * @return one kind per type, null for a type without a kind (funcref, v128, ...)
+     */
+    public static <T> List<ValueKind> kindsOf(List<T> types, List<T> runtimeTypes) {
+        List<ValueKind> kinds = new ArrayList<>(types.size());
+        for (T t : types) {
+            int i = runtimeTypes.indexOf(t);
+            kinds.add(i < 0 ? null : values()[i]);
+        }
+        return kinds;
+    }
+
+    /**
+     * The runtime's value types of these kinds.
+     *
+     * @param kinds        the kinds
+     * @param runtimeTypes the runtime's {@code i32, i64, f32, f64, externref} types, in this order
+     * @param <T>          the runtime's type class
+     * @return one type per kind
+     */
+    public static <T> List<T> typesOf(List<ValueKind> kinds, List<T> runtimeTypes) {
+        List<T> types = new ArrayList<>(kinds.size());
+        for (ValueKind k : kinds) {
+            types.add(runtimeTypes.get(k.ordinal()));
+        }
+        return types;
+    }
 
     /** A number as the runtime passes it. */
     long encode(Object value, String where) {

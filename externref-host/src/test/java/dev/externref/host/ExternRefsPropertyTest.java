@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -146,43 +147,30 @@ class ExternRefsPropertyTest {
         ExternRefs refs = new ExternRefs();
         int threads = 4;
         int rounds = 20_000;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int seed = t;
-                done.add(pool.submit(() -> {
-                    Random random = new Random(seed);
-                    List<Object> mine = new ArrayList<>();
-                    List<Long> handles = new ArrayList<>();
-                    for (int i = 0; i < rounds; i++) {
-                        if (mine.isEmpty() || random.nextInt(3) != 0) {
-                            Object o = new Object();
-                            mine.add(o);
-                            handles.add(refs.handOut(o));
-                        } else {
-                            int k = random.nextInt(mine.size());
-                            assertSame(mine.get(k), refs.object(handles.get(k)));
-                            try (ExternRefs.CallScope call = refs.call()) {
-                                refs.release(handles.get(k));
-                                assertSame(mine.get(k), refs.object(handles.get(k)), "resolvable until the call ends");
-                            }
-                            mine.remove(k);
-                            handles.remove(k);
-                        }
+        inParallel(threads, seed -> {
+            Random random = new Random(seed);
+            List<Object> mine = new ArrayList<>();
+            List<Long> handles = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                if (mine.isEmpty() || random.nextInt(3) != 0) {
+                    Object o = new Object();
+                    mine.add(o);
+                    handles.add(refs.handOut(o));
+                } else {
+                    int k = random.nextInt(mine.size());
+                    assertSame(mine.get(k), refs.object(handles.get(k)));
+                    try (ExternRefs.CallScope call = refs.call()) {
+                        refs.release(handles.get(k));
+                        assertSame(mine.get(k), refs.object(handles.get(k)), "resolvable until the call ends");
                     }
-                    for (long h : handles) {
-                        refs.release(h);
-                    }
-                    return null;
-                }));
+                    mine.remove(k);
+                    handles.remove(k);
+                }
             }
-            for (Future<?> f : done) {
-                f.get();
+            for (long h : handles) {
+                refs.release(h);
             }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertEquals(0, refs.liveCount());
         assertEquals(0, refs.heldReferences());
     }
@@ -193,20 +181,27 @@ class ExternRefsPropertyTest {
         Object shared = new Object();
         int threads = 4;
         int rounds = 20_000;
+        inParallel(threads, seed -> {
+            for (int i = 0; i < rounds; i++) {
+                long h = refs.handOut(shared);
+                if (refs.object(h) != shared) {
+                    fail("handle " + h + " does not stand for the shared object");
+                }
+                refs.release(h);
+            }
+        });
+        assertEquals(0, refs.liveCount());
+        assertEquals(0, refs.heldReferences());
+    }
+
+    /** Runs {@code task} on {@code threads} threads at once, each with its index; fails if any fails. */
+    private static void inParallel(int threads, IntConsumer task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < rounds; i++) {
-                        long h = refs.handOut(shared);
-                        if (refs.object(h) != shared) {
-                            fail("handle " + h + " does not stand for the shared object");
-                        }
-                        refs.release(h);
-                    }
-                    return null;
-                }));
+                int index = t;
+                done.add(pool.submit(() -> task.accept(index)));
             }
             for (Future<?> f : done) {
                 f.get();
@@ -214,7 +209,5 @@ class ExternRefsPropertyTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(0, refs.liveCount());
-        assertEquals(0, refs.heldReferences());
     }
 }

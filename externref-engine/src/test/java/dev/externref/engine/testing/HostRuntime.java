@@ -2,6 +2,7 @@ package dev.externref.engine.testing;
 
 import dev.externref.engine.DropFunction;
 import dev.externref.host.Arguments;
+import dev.externref.host.ExternRefHost;
 import dev.externref.host.ExternRefs;
 import dev.externref.host.chicory.ChicoryHost;
 import dev.externref.host.endive.EndiveHost;
@@ -9,6 +10,8 @@ import dev.externref.host.endive.EndiveHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * The two JVM runtimes a processed module runs on in these tests, both through the host library
@@ -19,71 +22,66 @@ public enum HostRuntime {
     CHICORY {
         @Override
         public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped) {
-            ChicoryHost.Builder builder = ChicoryHost.builder(com.dylibso.chicory.wasm.Parser.parse(module)).refs(refs);
-            for (Import i : imports) {
-                builder.function(i.module(), i.name(), (instance, args) -> i.body().call(instance.memory()::readBytes, args));
-            }
-            if (hook != null) {
-                builder.dropHook(hook.module(), hook.name(), dropped);
-            }
-            ChicoryHost host = builder.build();
-            return new Guest() {
-                @Override
-                public Object call(String export, Object... args) {
-                    return host.call(export, args);
+            ChicoryHost host = build(ChicoryHost.builder(com.dylibso.chicory.wasm.Parser.parse(module)),
+                    instance -> instance.memory()::readBytes, refs, imports, hook, dropped);
+            return guest(host, table -> {
+                var t = host.instance().exports().table(table);
+                List<Object> slots = new ArrayList<>(t.size());
+                for (int i = 0; i < t.size(); i++) {
+                    slots.add(refs.object(t.ref(i)));
                 }
-
-                @Override
-                public List<Object> tableSlots(String table) {
-                    var t = host.instance().exports().table(table);
-                    List<Object> slots = new ArrayList<>(t.size());
-                    for (int i = 0; i < t.size(); i++) {
-                        slots.add(refs.object(t.ref(i)));
-                    }
-                    return slots;
-                }
-
-                @Override
-                public int tableSize(String table) {
-                    return host.instance().exports().table(table).size();
-                }
-            };
+                return slots;
+            }, table -> host.instance().exports().table(table).size());
         }
     },
     ENDIVE {
         @Override
         public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped) {
-            EndiveHost.Builder builder = EndiveHost.builder(run.endive.wasm.Parser.parse(module)).refs(refs);
-            for (Import i : imports) {
-                builder.function(i.module(), i.name(), (instance, args) -> i.body().call(instance.memory()::readBytes, args));
-            }
-            if (hook != null) {
-                builder.dropHook(hook.module(), hook.name(), dropped);
-            }
-            EndiveHost host = builder.build();
-            return new Guest() {
-                @Override
-                public Object call(String export, Object... args) {
-                    return host.call(export, args);
+            EndiveHost host = build(EndiveHost.builder(run.endive.wasm.Parser.parse(module)),
+                    instance -> instance.memory()::readBytes, refs, imports, hook, dropped);
+            return guest(host, table -> {
+                var t = host.instance().exports().table(table);
+                List<Object> slots = new ArrayList<>(t.size());
+                for (int i = 0; i < t.size(); i++) {
+                    slots.add(t.objRef(i));
                 }
-
-                @Override
-                public List<Object> tableSlots(String table) {
-                    var t = host.instance().exports().table(table);
-                    List<Object> slots = new ArrayList<>(t.size());
-                    for (int i = 0; i < t.size(); i++) {
-                        slots.add(t.objRef(i));
-                    }
-                    return slots;
-                }
-
-                @Override
-                public int tableSize(String table) {
-                    return host.instance().exports().table(table).size();
-                }
-            };
+                return slots;
+            }, table -> host.instance().exports().table(table).size());
         }
     };
+
+    /** The imports and the drop hook, on either runtime's builder. */
+    @SuppressWarnings("unchecked")
+    private static <I, H extends ExternRefHost> H build(ExternRefHost.Builder<I, ?> builder, Function<I, Memory> memory,
+            ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped) {
+        builder.refs(refs);
+        for (Import i : imports) {
+            builder.function(i.module(), i.name(), (instance, args) -> i.body().call(memory.apply(instance), args));
+        }
+        if (hook != null) {
+            builder.dropHook(hook.module(), hook.name(), dropped);
+        }
+        return (H) builder.build();
+    }
+
+    private static Guest guest(ExternRefHost host, Function<String, List<Object>> slots, ToIntFunction<String> size) {
+        return new Guest() {
+            @Override
+            public Object call(String export, Object... args) {
+                return host.call(export, args);
+            }
+
+            @Override
+            public List<Object> tableSlots(String table) {
+                return slots.apply(table);
+            }
+
+            @Override
+            public int tableSize(String table) {
+                return size.applyAsInt(table);
+            }
+        };
+    }
 
     /** The guest's memory, as host functions read it. */
     @FunctionalInterface

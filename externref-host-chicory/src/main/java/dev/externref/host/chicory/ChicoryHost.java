@@ -11,6 +11,7 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
+import dev.externref.host.ExternRefHost;
 import dev.externref.host.ExternRefs;
 import dev.externref.host.HostCall;
 import dev.externref.host.ModuleTypes;
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
  * types. Calls of one instance must not overlap (Chicory instances are single-threaded); the
  * registry may be shared by hosts on several threads.
  */
-public final class ChicoryHost {
+public final class ChicoryHost implements ExternRefHost {
     private final Instance instance;
     private final ExternRefs refs;
     private final ModuleTypes types;
@@ -57,16 +58,7 @@ public final class ChicoryHost {
         return new Builder(module);
     }
 
-    /**
-     * Calls an export with Java values: objects (or null) at reference positions, boxed numbers
-     * elsewhere.
-     *
-     * @param export the export's name
-     * @param args   one value per parameter
-     * @return null without results, the value for one result, an {@code Object[]} for several
-     * @throws IllegalArgumentException if there is no such function export, or an argument does
-     *                                  not fit its parameter
-     */
+    @Override
     public Object call(String export, Object... args) {
         Signature signature = types.exportOf(export);
         try (ExternRefs.CallScope scope = refs.call()) {
@@ -83,11 +75,7 @@ public final class ChicoryHost {
         return instance;
     }
 
-    /**
-     * The registry of the objects this host handed to the module.
-     *
-     * @return the registry
-     */
+    @Override
     public ExternRefs refs() {
         return refs;
     }
@@ -122,18 +110,16 @@ public final class ChicoryHost {
         return types;
     }
 
+    /** The runtime's types in the order of {@link ValueKind}. */
+    private static final List<ValType> RUNTIME_TYPES = List.of(ValType.I32, ValType.I64, ValType.F32, ValType.F64,
+            ValType.ExternRef);
+
     private static List<ValueKind> kinds(List<ValType> types) {
-        List<ValueKind> kinds = new ArrayList<>(types.size());
-        for (ValType t : types) {
-            kinds.add(t.equals(ValType.I32) ? ValueKind.I32 : t.equals(ValType.I64) ? ValueKind.I64
-                    : t.equals(ValType.F32) ? ValueKind.F32 : t.equals(ValType.F64) ? ValueKind.F64
-                    : t.equals(ValType.ExternRef) ? ValueKind.EXTERNREF : null);
-        }
-        return kinds;
+        return ValueKind.kindsOf(types, RUNTIME_TYPES);
     }
 
     /** The imports of a {@link ChicoryHost}; {@link #build()} instantiates the module. */
-    public static final class Builder {
+    public static final class Builder implements ExternRefHost.Builder<Instance, Builder> {
         private final WasmModule module;
         private final ModuleTypes types;
         private final List<ImportFunction> functions = new ArrayList<>();
@@ -145,27 +131,13 @@ public final class ChicoryHost {
             this.types = types(module);
         }
 
-        /**
-         * Uses a registry of one's own (for example one shared by several instances) instead of
-         * a new one.
-         *
-         * @param refs the registry
-         * @return this builder
-         */
+        @Override
         public Builder refs(ExternRefs refs) {
             this.refs = refs;
             return this;
         }
 
-        /**
-         * Provides an imported function, typed as the module imports it.
-         *
-         * @param module the import's module name
-         * @param name   the import's field name
-         * @param body   the function, in Java values
-         * @return this builder
-         * @throws IllegalArgumentException if the module imports no such function
-         */
+        @Override
         public Builder function(String module, String name, HostCall<Instance> body) {
             Signature signature = types.importOf(module, name);
             functions.add(new HostFunction(module, name, functionType(signature),
@@ -173,28 +145,7 @@ public final class ChicoryHost {
             return this;
         }
 
-        /**
-         * Provides the drop hook the module was processed with ({@code dropFunction}
-         * {@code module::name}): each call releases one reference in the registry.
-         *
-         * @param module the hook's module name
-         * @param name   the hook's field name
-         * @return this builder
-         * @throws IllegalArgumentException if the module does not import it as {@code (externref) -> ()}
-         */
-        public Builder dropHook(String module, String name) {
-            return dropHook(module, name, o -> { });
-        }
-
-        /**
-         * Provides the drop hook, telling a listener about each object before its reference is released.
-         *
-         * @param module  the hook's module name
-         * @param name    the hook's field name
-         * @param dropped called with the object the guest dropped
-         * @return this builder
-         * @throws IllegalArgumentException if the module does not import it as {@code (externref) -> ()}
-         */
+        @Override
         public Builder dropHook(String module, String name, Consumer<Object> dropped) {
             Signature signature = types.dropHookOf(module, name);
             functions.add(new HostFunction(module, name, functionType(signature), (instance, args) -> {
@@ -227,11 +178,7 @@ public final class ChicoryHost {
             return this;
         }
 
-        /**
-         * Instantiates the module (running its start function, if any).
-         *
-         * @return the host
-         */
+        @Override
         public ChicoryHost build() {
             Instance.Builder builder = Instance.builder(module);
             options.accept(builder);
@@ -240,16 +187,8 @@ public final class ChicoryHost {
         }
 
         private static FunctionType functionType(Signature signature) {
-            return FunctionType.of(valTypes(signature.params()), valTypes(signature.results()));
-        }
-
-        private static List<ValType> valTypes(List<ValueKind> kinds) {
-            List<ValType> types = new ArrayList<>(kinds.size());
-            for (ValueKind k : kinds) {
-                types.add(k == ValueKind.I32 ? ValType.I32 : k == ValueKind.I64 ? ValType.I64
-                        : k == ValueKind.F32 ? ValType.F32 : k == ValueKind.F64 ? ValType.F64 : ValType.ExternRef);
-            }
-            return types;
+            return FunctionType.of(ValueKind.typesOf(signature.params(), RUNTIME_TYPES),
+                    ValueKind.typesOf(signature.results(), RUNTIME_TYPES));
         }
     }
 }

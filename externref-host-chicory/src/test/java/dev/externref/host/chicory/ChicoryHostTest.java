@@ -1,29 +1,17 @@
 package dev.externref.host.chicory;
 
+import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.wasm.Parser;
-import dev.externref.host.ExternRefs;
 import dev.externref.host.contract.HostContract;
 
-import java.util.function.Consumer;
-
-class ChicoryHostTest extends HostContract {
+class ChicoryHostTest extends HostContract<Instance> {
     @Override
-    protected Guest start(ExternRefs refs, Consumer<Object> dropped) {
-        return ChicoryHost.builder(Parser.parse(MODULE)).refs(refs)
-                .function("host", "make", (instance, args) -> make(instance.memory().readString(args.i32(0), args.i32(1))))
-                .function("host", "len", (instance, args) -> len(args))
-                .function("host", "pair", (instance, args) -> pair(args))
-                .dropHook("host", "released", dropped)
-                .build()::call;
+    protected ChicoryHost.Builder builder(byte[] module) {
+        return ChicoryHost.builder(Parser.parse(module));
     }
 
     @Override
-    protected void provideFunction(String module, String name) {
-        ChicoryHost.builder(Parser.parse(MODULE)).function(module, name, (instance, args) -> null);
-    }
-
-    @Override
-    protected void provideDropHook(String module, String name) {
-        ChicoryHost.builder(Parser.parse(MODULE)).dropHook(module, name);
+    protected String readString(Instance instance, int ptr, int len) {
+        return instance.memory().readString(ptr, len);
     }
 }

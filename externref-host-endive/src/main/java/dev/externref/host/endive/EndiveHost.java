@@ -13,6 +13,7 @@ import run.endive.wasm.types.FunctionImport;
 import run.endive.wasm.types.FunctionType;
 import run.endive.wasm.types.Import;
 import run.endive.wasm.types.ValType;
+import dev.externref.host.ExternRefHost;
 import dev.externref.host.ExternRefs;
 import dev.externref.host.HostCall;
 import dev.externref.host.ModuleTypes;
@@ -39,7 +40,7 @@ import java.util.function.Consumer;
  * registry counts the references the guest holds and the drop hook releases them. Calls of one instance must not overlap (Endive instances are single-threaded); the
  * registry may be shared by hosts on several threads.
  */
-public final class EndiveHost {
+public final class EndiveHost implements ExternRefHost {
     private final Instance instance;
     private final ExternRefs refs;
     private final ModuleTypes types;
@@ -60,16 +61,7 @@ public final class EndiveHost {
         return new Builder(module);
     }
 
-    /**
-     * Calls an export with Java values: objects (or null) at reference positions, boxed numbers
-     * elsewhere.
-     *
-     * @param export the export's name
-     * @param args   one value per parameter
-     * @return null without results, the value for one result, an {@code Object[]} for several
-     * @throws IllegalArgumentException if there is no such function export, or an argument does
-     *                                  not fit its parameter
-     */
+    @Override
     public Object call(String export, Object... args) {
         Signature signature = types.exportOf(export);
         Object[] objects = new Object[args.length];
@@ -90,11 +82,7 @@ public final class EndiveHost {
         return instance;
     }
 
-    /**
-     * The registry of the objects this host handed to the module.
-     *
-     * @return the registry
-     */
+    @Override
     public ExternRefs refs() {
         return refs;
     }
@@ -129,18 +117,28 @@ public final class EndiveHost {
         return types;
     }
 
+    /** The runtime's types in the order of {@link ValueKind}. */
+    private static final List<ValType> RUNTIME_TYPES = List.of(ValType.I32, ValType.I64, ValType.F32, ValType.F64,
+            ValType.ExternRef);
+
     private static List<ValueKind> kinds(List<ValType> types) {
-        List<ValueKind> kinds = new ArrayList<>(types.size());
-        for (ValType t : types) {
-            kinds.add(t.equals(ValType.I32) ? ValueKind.I32 : t.equals(ValType.I64) ? ValueKind.I64
-                    : t.equals(ValType.F32) ? ValueKind.F32 : t.equals(ValType.F64) ? ValueKind.F64
-                    : t.equals(ValType.ExternRef) ? ValueKind.EXTERNREF : null);
-        }
-        return kinds;
+        return ValueKind.kindsOf(types, RUNTIME_TYPES);
     }
 
-    /** The imports of a {@link EndiveHost}; {@link #build()} instantiates the module. */
-    public static final class Builder {
+    /** A host function that Endive calls with the references as objects, beside the numbers. */
+    @FunctionalInterface
+    private interface ObjectRefFunction extends WasmFunctionHandle {
+        @Override
+        default long[] apply(Instance instance, long... args) {
+            return applyWithRefs(instance, args, new Object[args.length]).longs();
+        }
+
+        @Override
+        CallResult applyWithRefs(Instance instance, long[] args, Object[] objects);
+    }
+
+    /** The imports of an {@link EndiveHost}; {@link #build()} instantiates the module. */
+    public static final class Builder implements ExternRefHost.Builder<Instance, Builder> {
         private final WasmModule module;
         private final ModuleTypes types;
         private final List<ImportFunction> functions = new ArrayList<>();
@@ -152,82 +150,31 @@ public final class EndiveHost {
             this.types = types(module);
         }
 
-        /**
-         * Uses a registry of one's own (for example one shared by several instances) instead of
-         * a new one.
-         *
-         * @param refs the registry
-         * @return this builder
-         */
+        @Override
         public Builder refs(ExternRefs refs) {
             this.refs = refs;
             return this;
         }
 
-        /**
-         * Provides an imported function, typed as the module imports it.
-         *
-         * @param module the import's module name
-         * @param name   the import's field name
-         * @param body   the function, in Java values
-         * @return this builder
-         * @throws IllegalArgumentException if the module imports no such function
-         */
+        @Override
         public Builder function(String module, String name, HostCall<Instance> body) {
             Signature signature = types.importOf(module, name);
-            functions.add(new HostFunction(module, name, functionType(signature), new WasmFunctionHandle() {
-                @Override
-                public long[] apply(Instance instance, long... args) {
-                    return applyWithRefs(instance, args, new Object[args.length]).longs();
-                }
-
-                @Override
-                public CallResult applyWithRefs(Instance instance, long[] args, Object[] objects) {
-                    Object[] resultObjects = new Object[signature.results().size()];
-                    long[] results = signature.encodeResults(refs,
-                            body.call(instance, signature.decodeArguments(refs, args, objects)), resultObjects);
-                    return CallResult.of(results, resultObjects);
-                }
+            functions.add(new HostFunction(module, name, functionType(signature), (ObjectRefFunction) (instance, args, objects) -> {
+                Object[] resultObjects = new Object[signature.results().size()];
+                long[] results = signature.encodeResults(refs,
+                        body.call(instance, signature.decodeArguments(refs, args, objects)), resultObjects);
+                return CallResult.of(results, resultObjects);
             }));
             return this;
         }
 
-        /**
-         * Provides the drop hook the module was processed with ({@code dropFunction}
-         * {@code module::name}): each call releases one reference in the registry.
-         *
-         * @param module the hook's module name
-         * @param name   the hook's field name
-         * @return this builder
-         * @throws IllegalArgumentException if the module does not import it as {@code (externref) -> ()}
-         */
-        public Builder dropHook(String module, String name) {
-            return dropHook(module, name, o -> { });
-        }
-
-        /**
-         * Provides the drop hook, telling a listener about each object before its reference is released.
-         *
-         * @param module  the hook's module name
-         * @param name    the hook's field name
-         * @param dropped called with the object the guest dropped
-         * @return this builder
-         * @throws IllegalArgumentException if the module does not import it as {@code (externref) -> ()}
-         */
+        @Override
         public Builder dropHook(String module, String name, Consumer<Object> dropped) {
             Signature signature = types.dropHookOf(module, name);
-            functions.add(new HostFunction(module, name, functionType(signature), new WasmFunctionHandle() {
-                @Override
-                public long[] apply(Instance instance, long... args) {
-                    throw new IllegalStateException("Endive passes the drop hook's reference as an object");
-                }
-
-                @Override
-                public CallResult applyWithRefs(Instance instance, long[] args, Object[] objects) {
-                    dropped.accept(objects[0]);
-                    refs.releaseObject(objects[0]);
-                    return CallResult.of(null, null);
-                }
+            functions.add(new HostFunction(module, name, functionType(signature), (ObjectRefFunction) (instance, args, objects) -> {
+                dropped.accept(objects[0]);
+                refs.releaseObject(objects[0]);
+                return CallResult.of(null, null);
             }));
             return this;
         }
@@ -254,11 +201,7 @@ public final class EndiveHost {
             return this;
         }
 
-        /**
-         * Instantiates the module (running its start function, if any).
-         *
-         * @return the host
-         */
+        @Override
         public EndiveHost build() {
             Instance.Builder builder = Instance.builder(module);
             options.accept(builder);
@@ -267,16 +210,8 @@ public final class EndiveHost {
         }
 
         private static FunctionType functionType(Signature signature) {
-            return FunctionType.of(valTypes(signature.params()), valTypes(signature.results()));
-        }
-
-        private static List<ValType> valTypes(List<ValueKind> kinds) {
-            List<ValType> types = new ArrayList<>(kinds.size());
-            for (ValueKind k : kinds) {
-                types.add(k == ValueKind.I32 ? ValType.I32 : k == ValueKind.I64 ? ValType.I64
-                        : k == ValueKind.F32 ? ValType.F32 : k == ValueKind.F64 ? ValType.F64 : ValType.ExternRef);
-            }
-            return types;
+            return FunctionType.of(ValueKind.typesOf(signature.params(), RUNTIME_TYPES),
+                    ValueKind.typesOf(signature.results(), RUNTIME_TYPES));
         }
     }
 }

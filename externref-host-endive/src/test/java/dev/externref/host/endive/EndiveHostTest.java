@@ -1,29 +1,17 @@
 package dev.externref.host.endive;
 
+import run.endive.runtime.Instance;
 import run.endive.wasm.Parser;
-import dev.externref.host.ExternRefs;
 import dev.externref.host.contract.HostContract;
 
-import java.util.function.Consumer;
-
-class EndiveHostTest extends HostContract {
+class EndiveHostTest extends HostContract<Instance> {
     @Override
-    protected Guest start(ExternRefs refs, Consumer<Object> dropped) {
-        return EndiveHost.builder(Parser.parse(MODULE)).refs(refs)
-                .function("host", "make", (instance, args) -> make(instance.memory().readString(args.i32(0), args.i32(1))))
-                .function("host", "len", (instance, args) -> len(args))
-                .function("host", "pair", (instance, args) -> pair(args))
-                .dropHook("host", "released", dropped)
-                .build()::call;
+    protected EndiveHost.Builder builder(byte[] module) {
+        return EndiveHost.builder(Parser.parse(module));
     }
 
     @Override
-    protected void provideFunction(String module, String name) {
-        EndiveHost.builder(Parser.parse(MODULE)).function(module, name, (instance, args) -> null);
-    }
-
-    @Override
-    protected void provideDropHook(String module, String name) {
-        EndiveHost.builder(Parser.parse(MODULE)).dropHook(module, name);
+    protected String readString(Instance instance, int ptr, int len) {
+        return instance.memory().readString(ptr, len);
     }
 }

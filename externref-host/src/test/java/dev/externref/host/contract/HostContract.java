@@ -2,6 +2,7 @@ package dev.externref.host.contract;
 
 import com.dylibso.chicory.wabt.Wat2Wasm;
 import dev.externref.host.Arguments;
+import dev.externref.host.ExternRefHost;
 import dev.externref.host.ExternRefs;
 import dev.externref.host.UnknownHandleException;
 import org.junit.jupiter.api.Test;
@@ -23,31 +24,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What every runtime adapter must do, run against a hand-written module in processed form
- * ({@code contract-guest.wat}). An adapter's test provides the three hooks.
+ * ({@code contract-guest.wat}). An adapter's test provides its builder and a memory read.
+ *
+ * @param <I> the runtime's instance type
  */
-public abstract class HostContract {
-    /** A started guest: export calls in Java values. */
-    @FunctionalInterface
-    protected interface Guest {
-        /** Calls an export through the adapter. */
-        Object call(String export, Object... args);
-    }
-
+public abstract class HostContract<I> {
     /** The contract guest as a binary module. */
     protected static final byte[] MODULE = compile();
+
+    /** The adapter's builder for a module. */
+    protected abstract ExternRefHost.Builder<I, ?> builder(byte[] module);
+
+    /** Reads a UTF-8 string from the instance's memory. */
+    protected abstract String readString(I instance, int ptr, int len);
 
     /**
      * Starts {@link #MODULE} with imports {@code host.make} (the string at ptr/len via
      * {@link #make}), {@code host.len} ({@link #len}), {@code host.pair} ({@link #pair}) and the
      * drop hook {@code host.released} telling {@code dropped}.
      */
-    protected abstract Guest start(ExternRefs refs, Consumer<Object> dropped);
+    private ExternRefHost start(ExternRefs refs, Consumer<Object> dropped) {
+        return builder(MODULE).refs(refs)
+                .function("host", "make", (instance, args) -> make(readString(instance, args.i32(0), args.i32(1))))
+                .function("host", "len", (instance, args) -> len(args))
+                .function("host", "pair", (instance, args) -> pair(args))
+                .dropHook("host", "released", dropped)
+                .build();
+    }
 
-    /** Asks the adapter's builder for a host function for {@code module.name} of {@link #MODULE}. */
-    protected abstract void provideFunction(String module, String name);
+    private void provideFunction(String module, String name) {
+        builder(MODULE).function(module, name, (instance, args) -> null);
+    }
 
-    /** Asks the adapter's builder for the drop hook {@code module.name} of {@link #MODULE}. */
-    protected abstract void provideDropHook(String module, String name);
+    private void provideDropHook(String module, String name) {
+        builder(MODULE).dropHook(module, name);
+    }
 
     /** {@code host.make}: a new host object. */
     protected static Object make(String text) {
@@ -70,7 +81,7 @@ public abstract class HostContract {
 
     @Test
     void objectsGoInAndComeBackTheSame() {
-        Guest guest = start(refs, dropped::add);
+        ExternRefHost guest = start(refs, dropped::add);
         Object ann = new Object();
         int slot = (int) guest.call("keep", ann);
         assertEquals(1, refs.liveCount());
@@ -82,7 +93,7 @@ public abstract class HostContract {
 
     @Test
     void hostFunctionsReceiveAndReturnObjects() {
-        Guest guest = start(refs, dropped::add);
+        ExternRefHost guest = start(refs, dropped::add);
         int slot = (int) guest.call("make_hello");
         assertEquals(5, guest.call("len_of", slot));
         Object[] pair = (Object[]) guest.call("pair_of", slot);
@@ -98,7 +109,7 @@ public abstract class HostContract {
 
     @Test
     void nullPassesBothWaysAndCountsNothing() {
-        Guest guest = start(refs, dropped::add);
+        ExternRefHost guest = start(refs, dropped::add);
         int slot = (int) guest.call("keep", (Object) null);
         assertEquals(0, refs.liveCount());
         assertNull(guest.call("take", slot));
@@ -106,7 +117,7 @@ public abstract class HostContract {
 
     @Test
     void numbersKeepTheirTypes() {
-        Guest guest = start(refs, dropped::add);
+        ExternRefHost guest = start(refs, dropped::add);
         assertEquals(1.0 + 2 + 0.5 + 0.25, guest.call("mixed", 1, 2L, 0.5f, 0.25, null));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> guest.call("mixed", "1", 2L, 0.5f, 0.25, new Object()));
@@ -117,7 +128,7 @@ public abstract class HostContract {
 
     @Test
     void aReleasedHandleIsRejected() {
-        Guest guest = start(refs, dropped::add);
+        ExternRefHost guest = start(refs, dropped::add);
         int slot = (int) guest.call("keep", new StringBuilder("x"));
         guest.call("stash", slot);
         guest.call("drop", slot);
@@ -133,7 +144,7 @@ public abstract class HostContract {
                 e.getMessage());
         IllegalArgumentException hook = assertThrows(IllegalArgumentException.class, () -> provideDropHook("host", "len"));
         assertEquals("the drop hook host::len has type [externref] -> [i32], expected [externref] -> []", hook.getMessage());
-        Guest guest = start(refs, dropped::add);
+        ExternRefHost guest = start(refs, dropped::add);
         IllegalArgumentException export = assertThrows(IllegalArgumentException.class, () -> guest.call("nope"));
         assertTrue(export.getMessage().startsWith("the module exports no function nope"), export.getMessage());
     }
