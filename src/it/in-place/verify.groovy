@@ -36,6 +36,7 @@ assert host.welcome('Ann') == 'Hi'
 assert host.welcomeAll('Bob', 'Alice') == 8
 assert host.events == ['Hi, Ann!', 'released Hi', 'released Ann',
                        'Hi, Bob!', 'released Hi', 'Hello, Alice!', 'released Hello', 'released Bob', 'released Alice']
+assert host.liveCount() == 0
 
 // The same with the Rust guest as rustc built it (the example's hello.wasm). The order of the
 // releases inside a call is the compiled code's business: compared as a set per call.
@@ -45,4 +46,5 @@ assert rust.welcomeAll('Bob', 'Alice') == 8
 assert rust.events.take(3) == ['Hi, Ann!', 'released Hi', 'released Ann']
 assert rust.events.drop(3).sort() == ['Hello, Alice!', 'Hi, Bob!', 'released Alice', 'released Bob', 'released Hello',
                                       'released Hi'].sort()
+assert rust.liveCount() == 0
 true

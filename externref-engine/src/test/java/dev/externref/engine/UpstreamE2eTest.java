@@ -1,16 +1,16 @@
 package dev.externref.engine;
 
-import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.TableInstance;
+import dev.externref.engine.testing.HostRuntime;
 import dev.externref.engine.testing.Node;
 import dev.externref.engine.testing.SharedFiles;
 import dev.externref.engine.testing.UpstreamE2eHost;
-import dev.externref.engine.transform.testkit.RefHost;
 import dev.externref.engine.transform.testkit.ValidatedOutputs;
+import dev.externref.host.ExternRefs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
@@ -26,15 +26,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static com.dylibso.chicory.wasm.types.ValType.ExternRef;
-import static com.dylibso.chicory.wasm.types.ValType.I32;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The real fixture {@code upstream-e2e.wasm} (ABI.md, last section), processed and run: on
- * Chicory with a Java host that checks every {@code inspect_refs}, every drop and the table
- * after each call, and in Node through {@code upstream-e2e-host.mjs}.
+ * Chicory and on Endive through the host library, with a Java host that checks every
+ * {@code inspect_refs}, every drop and the table after each call, and in Node through
+ * {@code upstream-e2e-host.mjs}.
  */
 class UpstreamE2eTest {
     private static final DropFunction HOOK = new DropFunction("hooks", "drop");
@@ -69,12 +70,11 @@ class UpstreamE2eTest {
         }
     }
 
-    /** The Java host of the fixture: the three test imports, the drop hook, the checks. */
+    /** The Java host of the fixture, on either runtime through the host library: the three test imports, the drop hook, the checks. */
     private static final class FixtureHost {
-        final RefHost refs = new RefHost();
+        final ExternRefs refs = new ExternRefs();
         final String tableName;
-        final boolean hook;
-        Instance instance;
+        final HostRuntime.Guest guest;
         // per call
         HostRef sender;
         final List<HostRef> messages = new ArrayList<>();
@@ -83,36 +83,24 @@ class UpstreamE2eTest {
         final List<String> lengths = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
 
-        FixtureHost(byte[] processed, String tableName, boolean hook) {
+        FixtureHost(HostRuntime runtime, byte[] processed, String tableName, boolean hook) {
             this.tableName = tableName;
-            this.hook = hook;
-            List<HostFunction> functions = new ArrayList<>(List.of(
-                    RefHost.function("test", "inspect_refs", List.of(), List.of(), (inst, args) -> {
+            guest = runtime.start(processed, refs, List.of(
+                    new HostRuntime.Import("test", "inspect_refs", (memory, args) -> {
                         inspect();
                         return null;
                     }),
-                    RefHost.function("test", "send_message", List.of(ExternRef, I32, I32), List.of(ExternRef),
-                            (inst, args) -> new long[] {sendMessage(args[0], (int) args[1], (int) args[2])}),
-                    RefHost.function("test", "message_len", List.of(ExternRef), List.of(I32),
-                            (inst, args) -> new long[] {messageLen(args[0])})));
-            if (hook) {
-                functions.add(RefHost.function(HOOK.module(), HOOK.name(), List.of(ExternRef), List.of(), (inst, args) -> {
-                    dropped(args[0]);
-                    return null;
-                }));
-            }
-            instance = RefHost.instantiate(processed, functions.toArray(HostFunction[]::new));
-        }
-
-        TableInstance table() {
-            return instance.exports().table(tableName);
+                    new HostRuntime.Import("test", "send_message",
+                            (memory, args) -> sendMessage(args.ref(0, HostRef.class), memory.read(args.i32(1), args.i32(2)))),
+                    new HostRuntime.Import("test", "message_len", (memory, args) -> messageLen(args.ref(0, HostRef.class)))),
+                    hook ? HOOK : null, this::dropped);
         }
 
         Set<String> live() {
-            List<Object> live = refs.live(table());
+            List<Object> live = guest.live(tableName);
             Set<String> labels = live.stream().map(Object::toString).collect(Collectors.toSet());
             if (labels.size() != live.size()) {
-                failures.add("a reference sits in two slots: " + refs.slots(table()));
+                failures.add("a reference sits in two slots: " + guest.tableSlots(tableName));
             }
             return labels;
         }
@@ -121,37 +109,35 @@ class UpstreamE2eTest {
             inspections.add(live());
         }
 
-        long sendMessage(long senderRef, int ptr, int len) {
-            if (refs.deref(senderRef) != sender || sender == null) {
-                failures.add("send_message got " + refs.deref(senderRef) + " as sender, expected s");
+        HostRef sendMessage(HostRef from, byte[] bytes) {
+            if (from != sender || sender == null) {
+                failures.add("send_message got " + from + " as sender, expected s");
             }
             String text;
             try {
                 text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(instance.memory().readBytes(ptr, len))).toString();
+                        .decode(ByteBuffer.wrap(bytes)).toString();
             } catch (CharacterCodingException e) {
-                failures.add("send_message: no UTF-8 at " + ptr + "+" + len);
+                failures.add("send_message: no UTF-8 in " + bytes.length + " bytes");
                 text = "";
             }
             HostRef m = new HostRef("m" + (messages.size() + 1), text);
             messages.add(m);
-            return refs.ref(m);
+            return m;
         }
 
-        long messageLen(long ref) {
-            Object o = refs.deref(ref);
+        int messageLen(HostRef o) {
             if (o != null && !messages.contains(o)) {
                 failures.add("message_len got " + o + ", not a message");
             }
-            int n = o == null ? 0 : ((HostRef) o).text.getBytes(StandardCharsets.UTF_8).length;
+            int n = o == null ? 0 : o.text.getBytes(StandardCharsets.UTF_8).length;
             lengths.add(o + " -> " + n);
             return n;
         }
 
-        void dropped(long ref) {
-            Object o = refs.deref(ref);
+        void dropped(Object o) {
             drops.add(String.valueOf(o));
-            if (o == null || !refs.live(table()).contains(o)) {
+            if (o == null || !guest.live(tableName).contains(o)) {
                 failures.add("drop hook called with " + o + ", which is not in the table (the hook must run before the slot is cleared)");
             }
         }
@@ -164,10 +150,9 @@ class UpstreamE2eTest {
             drops.clear();
             lengths.clear();
             failures.clear();
-            long[] result = instance.export(export).apply(refs.ref(sender));
-            assertTrue(result == null || result.length == 0, export + " returns nothing");
+            assertNull(guest.call(export, sender), export + " returns nothing");
             assertEquals(List.of(), failures, export);
-            assertEquals(List.of(), refs.live(table()), export + ": no slot holds a reference after the call");
+            assertEquals(List.of(), guest.live(tableName), export + ": no slot holds a reference after the call");
         }
     }
 
@@ -181,9 +166,10 @@ class UpstreamE2eTest {
         assertEquals(expected.stream().sorted().toList(), actual.stream().sorted().toList(), what);
     }
 
-    @Test
-    void allScenariosPassOnChicoryWithADropHook() {
-        FixtureHost host = new FixtureHost(process(ExternrefProcessor.builder().dropFunction(HOOK).build(), "hook"),
+    @ParameterizedTest
+    @EnumSource(HostRuntime.class)
+    void allScenariosPassWithADropHook(HostRuntime runtime) {
+        FixtureHost host = new FixtureHost(runtime, process(ExternrefProcessor.builder().dropFunction(HOOK).build(), "hook"),
                 "externrefs", true);
 
         for (String export : List.of("test_export", "test_export_with_casts")) {
@@ -204,17 +190,21 @@ class UpstreamE2eTest {
         assertEquals(List.of(), host.messages);
         assertEquals(List.of("null -> 0"), host.lengths);
         assertEquals(List.of(), host.drops, "test_nulls(null) drops nothing: null never had a slot");
+        assertEquals(0, host.refs.liveCount(), "the registry is empty again: the guest dropped everything");
     }
 
-    @Test
-    void withoutADropHookTheTableIsStillEmptiedAndACustomTableNameIsUsed() {
+    @ParameterizedTest
+    @EnumSource(HostRuntime.class)
+    void withoutADropHookTheTableIsStillEmptiedAndACustomTableNameIsUsed(HostRuntime runtime) {
         byte[] processed = process(ExternrefProcessor.builder().tableName("refs").build(), "no hook, table refs");
-        FixtureHost host = new FixtureHost(processed, "refs", false);
+        FixtureHost host = new FixtureHost(runtime, processed, "refs", false);
         host.call("test_export", true);
         assertEquals(TEST_EXPORT_INSPECTIONS, host.inspections);
         assertEquals(List.of(), host.drops);
         host.call("test_nulls", false);
         host.call("test_nulls", true);
+        assertEquals(4 + 2, host.refs.liveCount(),
+                "a leak the host can see: without the hook no reference the guest handed back is released");
     }
 
     @Test

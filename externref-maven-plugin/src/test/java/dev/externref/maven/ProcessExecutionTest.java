@@ -124,6 +124,7 @@ class ProcessExecutionTest {
         assertEquals(List.of("Hi, Ann!", "released Hi", "released Ann",
                 "Hi, Bob!", "released Hi", "Hello, Alice!", "released Hello", "released Bob", "released Alice"),
                 host.events);
+        assertEquals(0, host.liveCount(), "every object the module was given or made is released");
     }
 
     @Test

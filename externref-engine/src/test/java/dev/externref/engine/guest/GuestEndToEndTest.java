@@ -9,6 +9,7 @@ import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.SlotAllocator;
 import dev.externref.engine.guest.GuestModules.GuestModule;
 import dev.externref.engine.testing.Checkout;
+import dev.externref.engine.testing.HostRuntime;
 import dev.externref.engine.testing.Node;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -34,8 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * discovered, and the hello-externref example) is processed with the drop hook
  * {@code host::dropped}, and the processed module must validate in V8 and run its whole
  * specified scenario ({@code fixtures/rust-guest/SCENARIO.md}, the hello README) correctly in
- * Node ({@code fixtures/rust-guest/host.mjs}) and on Chicory ({@link GuestHost}), the two hosts
- * agreeing event for event. The unprocessed modules must still pass the simulation, and the
+ * Node ({@code fixtures/rust-guest/host.mjs}) and on Chicory and Endive ({@link GuestHost}, through
+ * the host library), the hosts agreeing event for event. The unprocessed modules must still pass the simulation, and the
  * committed bytes must match {@code SHA256SUMS}.
  *
  * <p>Each test has a time limit: a processed module that loops (a broken slot allocator can scan
@@ -48,6 +50,15 @@ class GuestEndToEndTest {
 
     static List<GuestModule> modules() {
         return GuestModules.all();
+    }
+
+    /** Every module on each JVM runtime. */
+    static List<Arguments> modulesOnRuntimes() {
+        List<Arguments> all = new ArrayList<>();
+        for (HostRuntime runtime : HostRuntime.values()) {
+            GuestModules.all().forEach(m -> all.add(Arguments.of(runtime, m)));
+        }
+        return all;
     }
 
     private static GuestInterface iface(GuestModule m) {
@@ -152,20 +163,27 @@ class GuestEndToEndTest {
         assertThat(r.stdout()).contains(m.name().equals("hello") ? "\"steps\":3,\"drops\":8," : "\"steps\":24,\"drops\":120,");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("modules")
-    void theScenarioPassesOnChicoryAndAgreesWithNode(GuestModule m) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("modulesOnRuntimes")
+    void theScenarioPassesOnTheJvmAndAgreesWithNode(HostRuntime runtime, GuestModule m) throws Exception {
         byte[] processed = GuestModules.processed(m).output();
         long start = System.nanoTime();
-        GuestScenario.Outcome outcome = GuestScenario.runAll(() -> GuestHost.start(processed, iface(m),
-                GuestModules.DROP_HOOK, ExternrefProcessor.DEFAULT_TABLE_NAME));
-        System.out.printf("chicory %s: %d ms for %d steps on %d instances: %s%n", m, (System.nanoTime() - start) / 1_000_000,
+        List<GuestHost> hosts = new ArrayList<>();
+        GuestScenario.Outcome outcome = GuestScenario.runAll(() -> {
+            GuestHost host = GuestHost.start(runtime, processed, iface(m), GuestModules.DROP_HOOK,
+                    ExternrefProcessor.DEFAULT_TABLE_NAME);
+            hosts.add(host);
+            return host;
+        });
+        System.out.printf("%s %s: %d ms for %d steps on %d instances: %s%n", runtime, m, (System.nanoTime() - start) / 1_000_000,
                 outcome.steps(), outcome.runs().size(), outcome.runs());
         assertThat(outcome.main().drops()).isEqualTo(m.name().equals("hello") ? 8 : 120);
+        assertThat(hosts.get(0).liveObjects()).as("objects the main run's guest keeps at the end (eleven, pinned)")
+                .isEqualTo(m.name().equals("hello") ? 0 : 2);
 
         Node.Result node = GuestModules.nodeScenario(m, dir);
         assertThat(node.exitCode()).as("the Node run, to compare with\n" + node.describe()).isZero();
-        assertThat(eventLog(outcome)).as("Chicory's events (left) against Node's")
+        assertThat(eventLog(outcome)).as(runtime + "'s events (left) against Node's")
                 .isEqualTo(Files.readString(dir.resolve(m.name() + ".events")));
     }
 
@@ -191,25 +209,25 @@ class GuestEndToEndTest {
         assertThat(r.exitCode()).as(r.describe()).isZero();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("modules")
-    void theLinearScanAllocatorPassesOnChicory(GuestModule m) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("modulesOnRuntimes")
+    void theLinearScanAllocatorPassesOnTheJvm(HostRuntime runtime, GuestModule m) {
         byte[] out = ExternrefProcessor.builder().dropFunction(GuestModules.DROP_HOOK)
                 .slotAllocator(SlotAllocator.LINEAR_SCAN).build().process(m.bytes()).output();
-        assertThatCode(() -> GuestScenario.runAll(() -> GuestHost.start(out, iface(m), GuestModules.DROP_HOOK,
+        assertThatCode(() -> GuestScenario.runAll(() -> GuestHost.start(runtime, out, iface(m), GuestModules.DROP_HOOK,
                 ExternrefProcessor.DEFAULT_TABLE_NAME))).doesNotThrowAnyException();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("modules")
-    void withoutADropHookAndWithAnotherTableNameTheTableChecksPass(GuestModule m) {
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("modulesOnRuntimes")
+    void withoutADropHookAndWithAnotherTableNameTheTableChecksPass(HostRuntime runtime, GuestModule m) {
         byte[] out = ExternrefProcessor.builder().tableName("refs").build().process(m.bytes()).output();
         Path file = GuestModules.write(dir, m.name() + "-nohook", out);
         Node.Result r = Node.run(GuestModules.script("host.mjs"), file.toString(), "--table", "refs");
         assertThat(r.exitCode()).as(r.describe()).isZero();
         assertThat(r.stderr()).contains("drops not observable");
 
-        GuestScenario.Outcome outcome = GuestScenario.runAll(() -> GuestHost.start(out, iface(m), null, "refs"));
+        GuestScenario.Outcome outcome = GuestScenario.runAll(() -> GuestHost.start(runtime, out, iface(m), null, "refs"));
         assertThat(outcome.main().steps()).isEqualTo(m.name().equals("hello") ? 3 : 24);
         assertThat(outcome.main().drops()).as("not observable").isEqualTo(-1);
     }

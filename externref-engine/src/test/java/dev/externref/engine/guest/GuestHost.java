@@ -1,10 +1,5 @@
 package dev.externref.engine.guest;
 
-import com.dylibso.chicory.runtime.ExportFunction;
-import com.dylibso.chicory.runtime.HostFunction;
-import com.dylibso.chicory.runtime.ImportValues;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.Export;
@@ -13,8 +8,11 @@ import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
-import com.dylibso.chicory.wasm.types.Value;
 import dev.externref.engine.DropFunction;
+import dev.externref.engine.testing.HostRuntime;
+import dev.externref.host.Arguments;
+import dev.externref.host.ExternRefs;
+import dev.externref.host.UnknownHandleException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -22,7 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,37 +28,38 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A Java host for a PROCESSED guest module on Chicory: the counterpart of
- * {@code fixtures/rust-guest/host.mjs}, with the same checks.
+ * A Java host for a PROCESSED guest module on Chicory or Endive, through the host library: the
+ * counterpart of {@code fixtures/rust-guest/host.mjs}, with the same checks.
  *
- * <p>The {@code host.*} imports take and return {@link HostObject}s as externrefs. Chicory
- * represents an externref as an int: this host hands each object one handle (its index in a
- * registry) and maps handles back; null is {@link Value#REF_NULL_VALUE}. The module's reference
- * table is its exported table; with a drop hook the module imports it from this host.
+ * <p>The {@code host.*} imports take and return {@link HostObject}s as externrefs; the library's
+ * registry maps them to what the runtime passes, and its drop hook releases them. The module's
+ * reference table is its exported table; with a drop hook the module imports it from this host.
  *
  * <p>What it checks, besides the events and results that {@link GuestScenario} compares:
  * <ul>
  *   <li>the interface: no {@code externref.*} import, no {@code __externrefs} section, the host
  *       imports and exports have exactly the specified types, the table export holds externrefs,
  *       the drop hook is imported with type {@code (externref) -> ()} iff one is configured;</li>
- *   <li>every non-null table entry is a handle this host gave out;</li>
+ *   <li>every non-null table entry is an object this host handed out (and has not released);</li>
  *   <li>the drop hook never sees null, sees a reference that is in the table at that moment (the
  *       hook runs before the slot is cleared), and by the next time the host looks (its next host
- *       call, hook call, or the export's return) that reference occupies one slot fewer.</li>
+ *       call, hook call, or the export's return) that reference occupies one slot fewer;</li>
+ *   <li>with a drop hook, the registry holds exactly the objects in the table after each call.</li>
  * </ul>
  * A mismatch is a {@link GuestMismatch}, thrown where it is found (also out of a host function:
- * Chicory lets it propagate).
+ * the runtimes let it propagate).
  */
 final class GuestHost {
     private final GuestInterface iface;
     private final boolean observesDrops;
-    private final Instance instance;
-    private final TableInstance table;
+    private final String tableName;
+    private final ExternRefs refs = new ExternRefs();
+    private final HostRuntime.Guest guest;
 
-    private final List<HostObject> objects = new ArrayList<>();
-    private final Map<HostObject, Integer> handles = new IdentityHashMap<>();
     private final Map<String, Integer> created = new HashMap<>();
     private final List<Pending> pending = new ArrayList<>();
+    /** The guest's memory, as the current host call sees it. */
+    private HostRuntime.Memory memory;
 
     /** The events of the current step; {@link GuestScenario} resets it. */
     List<String> events = new ArrayList<>();
@@ -70,41 +69,45 @@ final class GuestHost {
     private record Pending(HostObject object, int slotsBefore) {
     }
 
-    private GuestHost(byte[] processed, GuestInterface iface, DropFunction hook, String tableName) {
+    private GuestHost(HostRuntime runtime, byte[] processed, GuestInterface iface, DropFunction hook, String tableName) {
         this.iface = iface;
         this.observesDrops = hook != null;
-        WasmModule module = Parser.parse(processed);
-        checkInterface(module, hook, tableName);
-        List<HostFunction> functions = new ArrayList<>();
-        iface.imports().forEach((key, signature) -> {
+        this.tableName = tableName;
+        checkInterface(Parser.parse(processed), hook, tableName);
+        List<HostRuntime.Import> functions = new ArrayList<>();
+        iface.imports().keySet().forEach(key -> {
             String name = key.substring(key.indexOf('.') + 1);
-            FunctionType type = GuestInterface.functionType(signature);
-            functions.add(new HostFunction("host", name, type, (inst, args) -> hostCall(name, type, args)));
+            functions.add(new HostRuntime.Import("host", name, (memory, args) -> hostCall(name, memory, args)));
         });
-        if (hook != null) {
-            functions.add(new HostFunction(hook.module(), hook.name(), FunctionType.accepting(ValType.ExternRef),
-                    (inst, args) -> {
-                        dropHook((int) args[0]);
-                        return null;
-                    }));
-        }
-        this.instance = Instance.builder(module)
-                .withImportValues(ImportValues.builder().withFunctions(new ArrayList<>(functions)).build())
-                .build();
-        this.table = instance.exports().table(tableName);
+        this.guest = runtime.start(processed, refs, functions, hook, this::dropHook);
         if (!entries().isEmpty()) {
             throw new GuestMismatch("the table holds references before the first call: " + live());
         }
     }
 
+    /** Instantiates a processed module on Chicory: {@link #start(HostRuntime, byte[], GuestInterface, DropFunction, String)}. */
+    static GuestHost start(byte[] processed, GuestInterface iface, DropFunction hook, String tableName) {
+        return start(HostRuntime.CHICORY, processed, iface, hook, tableName);
+    }
+
     /**
-     * Instantiates a processed module on Chicory.
+     * Instantiates a processed module.
      *
      * @param hook      the drop hook the module was processed with, or null (drops are then not observable)
      * @param tableName the export name of the reference table
      */
-    static GuestHost start(byte[] processed, GuestInterface iface, DropFunction hook, String tableName) {
-        return new GuestHost(processed, iface, hook, tableName);
+    static GuestHost start(HostRuntime runtime, byte[] processed, GuestInterface iface, DropFunction hook, String tableName) {
+        return new GuestHost(runtime, processed, iface, hook, tableName);
+    }
+
+    /** The objects the registry holds for the guest. */
+    int liveObjects() {
+        return refs.liveCount();
+    }
+
+    /** The references the registry counts for the guest (an object in two slots counts twice). */
+    long heldReferences() {
+        return refs.heldReferences();
     }
 
     GuestInterface iface() {
@@ -121,7 +124,7 @@ final class GuestHost {
     }
 
     int tableSize() {
-        return table.size();
+        return guest.tableSize(tableName);
     }
 
     int maxTableSize() {
@@ -214,45 +217,31 @@ final class GuestHost {
 
     /** An object the host passes in, labelled by its tag. */
     HostObject given(String tag) {
-        return register(new HostObject(tag, tag));
+        return new HostObject(tag, tag);
     }
 
     private HostObject make(String tag) {
         int n = created.merge(tag, 1, Integer::sum) - 1;
-        return register(new HostObject(tag, tag + "#" + n));
+        return new HostObject(tag, tag + "#" + n);
     }
 
-    private HostObject register(HostObject o) {
-        handles.put(o, objects.size());
-        objects.add(o);
-        return o;
-    }
-
-    /** The externref value of an object (null allowed). */
-    long ref(HostObject o) {
-        return o == null ? Value.REF_NULL_VALUE : handles.get(o);
-    }
-
-    /** The object of an externref value (null allowed); a value this host never gave out is a mismatch. */
-    HostObject object(long value, String where) {
-        if (value == Value.REF_NULL_VALUE) {
-            return null;
-        }
-        if (value < 0 || value >= objects.size()) {
-            throw new GuestMismatch(where + " is externref " + value + ", which is no handle this host gave out");
-        }
-        return objects.get((int) value);
-    }
-
-    /** The non-null entries of the table. */
+    /** The non-null entries of the table; a value this host never handed out (or released) is a mismatch. */
     List<HostObject> entries() {
-        int size = table.size();
-        maxTableSize = Math.max(maxTableSize, size);
+        List<Object> slots;
+        try {
+            slots = guest.tableSlots(tableName);
+        } catch (UnknownHandleException e) {
+            throw new GuestMismatch("a table slot holds a reference this host does not hold: " + e.getMessage());
+        }
+        maxTableSize = Math.max(maxTableSize, slots.size());
         List<HostObject> out = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            HostObject o = object(table.ref(i), "table slot " + i);
+        for (int i = 0; i < slots.size(); i++) {
+            Object o = slots.get(i);
+            if (o != null && !(o instanceof HostObject)) {
+                throw new GuestMismatch("table slot " + i + " holds " + o + ", which is no object this host gave out");
+            }
             if (o != null) {
-                out.add(o);
+                out.add((HostObject) o);
             }
         }
         return out;
@@ -280,12 +269,15 @@ final class GuestHost {
         return entries().stream().map(HostObject::label).sorted().toList();
     }
 
-    private void dropHook(int value) {
+    private void dropHook(Object value) {
         settle();
-        HostObject o = object(value, "the drop hook's argument");
-        if (o == null) {
+        if (value == null) {
             throw new GuestMismatch("drop hook called with null");
         }
+        if (!(value instanceof HostObject)) {
+            throw new GuestMismatch("drop hook called with " + value + ", which is no object this host gave out");
+        }
+        HostObject o = (HostObject) value;
         int before = count(o);
         if (before == 0) {
             throw new GuestMismatch("drop hook called with " + o + ", which is not in the table");
@@ -299,35 +291,28 @@ final class GuestHost {
 
     /** Calls an export with {@link HostObject}s (or null) at externref positions and ints elsewhere. */
     Object call(String export, Object... args) {
-        FunctionType type = GuestInterface.functionType(iface.exports().get(export));
-        long[] raw = new long[args.length];
-        for (int i = 0; i < args.length; i++) {
-            raw[i] = type.params().get(i).equals(ValType.ExternRef) ? ref((HostObject) args[i]) : (Integer) args[i];
-        }
-        ExportFunction f = instance.export(export);
-        long[] result = f.apply(raw);
+        Object result = guest.call(export, args);
         settle();
-        if (type.returns().isEmpty()) {
-            return null;
-        }
-        return type.returns().get(0).equals(ValType.ExternRef)
-                ? object(result[0], "the result of " + export)
-                : (Object) (int) result[0];
+        return result;
     }
 
-    private long[] hostCall(String name, FunctionType type, long[] args) {
+    /** With a drop hook, the registry must hold exactly the objects in the table: none leaked, none lost. */
+    void checkRegistry(String title) {
+        int inTable = new HashSet<>(entries()).size();
+        if (observesDrops && refs.liveCount() != inTable) {
+            throw new GuestMismatch(title + ": the registry holds " + refs.liveCount() + " object(s), the table "
+                    + inTable + ": " + live());
+        }
+    }
+
+    private Object hostCall(String name, HostRuntime.Memory memory, Arguments args) {
         settle();
-        Object[] a = new Object[args.length];
-        for (int i = 0; i < args.length; i++) {
-            a[i] = type.params().get(i).equals(ValType.ExternRef)
-                    ? object(args[i], "host." + name + " argument " + i)
-                    : (Object) (int) args[i];
+        this.memory = memory;
+        Object[] a = new Object[args.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = args.get(i);
         }
-        Object result = iface == GuestInterface.MAIN ? mainImport(name, a) : helloImport(name, a);
-        if (type.returns().isEmpty()) {
-            return null;
-        }
-        return new long[] {type.returns().get(0).equals(ValType.ExternRef) ? ref((HostObject) result) : (Integer) result};
+        return iface == GuestInterface.MAIN ? mainImport(name, a) : helloImport(name, a);
     }
 
     private Object mainImport(String name, Object[] a) {
@@ -413,7 +398,7 @@ final class GuestHost {
     }
 
     private String string(int ptr, int len) {
-        byte[] bytes = instance.memory().readBytes(ptr, len);
+        byte[] bytes = memory.read(ptr, len);
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -171,6 +171,7 @@ final class GuestScenario {
         if (!after.equals(want)) {
             throw new GuestMismatch(title + ": after the call the table holds " + after + ", expected " + want);
         }
+        host.checkRegistry(title);
         steps++;
         return result;
     }
@@ -179,7 +180,7 @@ final class GuestScenario {
         host.events = new ArrayList<>();
         try {
             call.run();
-        } catch (TrapException e) {
+        } catch (TrapException | run.endive.runtime.TrapException e) {
             if (mismatchIn(e) != null) {
                 throw new GuestMismatch(title + ": " + mismatchIn(e).getMessage(), mismatchIn(e));
             }

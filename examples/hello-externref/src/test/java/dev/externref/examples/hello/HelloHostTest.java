@@ -53,6 +53,7 @@ class HelloHostTest {
         assertEquals("Hi", host.welcome(new Person("Ann")));
         assertEquals("Hello", host.welcome(new Person("Alice")));
         assertEquals(3 + 9, host.welcomeAll(new Person("Bob"), new Person("Christina")));
+        assertEquals(0, host.liveReferences(), "the module released every object it was given or made");
 
         List<String> lines = lines();
         assertTrue(lines.contains("  Hi, Ann!"), lines.toString());

@@ -9,48 +9,31 @@ import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.dylibso.chicory.wasm.types.Value;
 
+import dev.externref.host.ExternRefs;
+
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * A Chicory host that hands out externrefs. Chicory represents an externref as an int and null
- * as {@link Value#REF_NULL_VALUE} (-1); this registry maps handles to the Java objects they
- * stand for, so that a test can tell which object a module passed back and detect handles it
- * never gave out. Handles start far from slot indices, so mixing the two up is caught.
+ * A Chicory host that hands out externrefs for tests that drive a module's exports with raw
+ * values. The handles come from the host library's registry ({@link ExternRefs}: by identity,
+ * starting far from slot indices, so mixing the two up is caught); null is
+ * {@link Value#REF_NULL_VALUE} (-1). Nothing is ever released: these tests look at references
+ * after the module dropped them.
  */
 public final class RefHost {
     public static final int NULL = Value.REF_NULL_VALUE;
-    private static final int FIRST_HANDLE = 0x4000_0000;
 
-    private final Map<Integer, Object> objects = new HashMap<>();
-    private final Map<Object, Integer> handles = new IdentityHashMap<>();
-    private int next = FIRST_HANDLE;
+    private final ExternRefs refs = new ExternRefs();
 
     /** The handle of {@code o} (by identity): a new one the first time; {@link #NULL} for null. */
     public int ref(Object o) {
-        if (o == null) {
-            return NULL;
-        }
-        return handles.computeIfAbsent(o, k -> {
-            int h = next++;
-            objects.put(h, k);
-            return h;
-        });
+        return (int) refs.handOut(o);
     }
 
     /** The object a handle stands for; null for {@link #NULL}; fails for a handle never given out. */
     public Object deref(long handle) {
-        if (handle == NULL) {
-            return null;
-        }
-        Object o = objects.get((int) handle);
-        if (o == null) {
-            throw new AssertionError("the module produced externref " + handle + ", which the host never handed out");
-        }
-        return o;
+        return refs.object(handle);
     }
 
     /** The objects held in a table of externrefs, slot by slot, null for an empty slot. */
