@@ -1,4 +1,8 @@
+import dev.externref.maven.BuildLog
 import dev.externref.maven.ModuleView
+
+// No warning, under any Maven (under 3.9 and 4 with plugin validation VERBOSE).
+BuildLog.assertNoWarnings(basedir)
 
 def modules = new File(itModules)
 // Inputs untouched.

@@ -1,4 +1,8 @@
+import dev.externref.maven.BuildLog
 import dev.externref.maven.ModuleView
+
+// No warning, under any Maven (under 3.9 and 4 with plugin validation VERBOSE).
+BuildLog.assertNoWarnings(basedir)
 
 // build.log is the second build's.
 def log = new File(basedir, 'build.log').text
