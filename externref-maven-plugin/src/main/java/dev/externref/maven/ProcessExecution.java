@@ -6,6 +6,8 @@ import dev.externref.engine.MalformedModuleException;
 import dev.externref.engine.ProcessingException;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.WasmException;
+import dev.externref.engine.wasmopt.WasmOpt;
+import dev.externref.engine.wasmopt.WasmOptException;
 import dev.externref.maven.ModuleFinder.FoundModule;
 
 import java.io.IOException;
@@ -74,11 +76,12 @@ final class ProcessExecution {
      * @param threads            at most this many modules processed at once
      * @param pluginVersion      part of the up-to-date fingerprint
      * @param displayBase        paths in messages are relative to this directory when below it
+     * @param wasmOpt            run on every processed module before it is written, or null: none
      */
     record Config(Path inputDirectory, List<String> includes, List<String> excludes, boolean useDefaultExcludes,
                   Path outputDirectory, Path workDirectory, String executionId, ModuleSettings defaults,
                   List<ModuleOverride> overrides, boolean failIfNoModules, boolean attach, int threads,
-                  String pluginVersion, Path displayBase) {
+                  String pluginVersion, Path displayBase, WasmOpt wasmOpt) {
         Config {
             inputDirectory = inputDirectory.toAbsolutePath().normalize();
             outputDirectory = outputDirectory == null ? null : outputDirectory.toAbsolutePath().normalize();
@@ -89,6 +92,20 @@ final class ProcessExecution {
             overrides = overrides == null ? List.of() : List.copyOf(overrides);
             Objects.requireNonNull(defaults, "defaults");
             threads = Math.max(1, threads);
+        }
+
+        /** Without wasm-opt. */
+        Config(Path inputDirectory, List<String> includes, List<String> excludes, boolean useDefaultExcludes,
+               Path outputDirectory, Path workDirectory, String executionId, ModuleSettings defaults,
+               List<ModuleOverride> overrides, boolean failIfNoModules, boolean attach, int threads,
+               String pluginVersion, Path displayBase) {
+            this(inputDirectory, includes, excludes, useDefaultExcludes, outputDirectory, workDirectory, executionId,
+                    defaults, overrides, failIfNoModules, attach, threads, pluginVersion, displayBase, null);
+        }
+
+        /** What besides a module's own settings decides its output: the plugin and the optimizer. */
+        String tools() {
+            return wasmOpt == null ? pluginVersion : pluginVersion + " + " + wasmOpt.describe();
         }
 
         Path stateFile() {
@@ -138,8 +155,12 @@ final class ProcessExecution {
      * @param staleEntry set when the module was processed in place by an earlier build with other
      *                   settings: it holds that build's output, which cannot be processed again
      */
-    private record Done(Job job, String inputSha256, int inputSize, ProcessingResult result, long nanos,
-                        BuildState.Entry staleEntry) implements Outcome {
+    private record Done(Job job, String inputSha256, int inputSize, ProcessingResult result, byte[] optimized,
+                        long nanos, BuildState.Entry staleEntry) implements Outcome {
+        /** What is written: the optimized module, or the processed one. */
+        ByteBuffer output() {
+            return optimized != null ? ByteBuffer.wrap(optimized).asReadOnlyBuffer() : result.outputBuffer();
+        }
     }
 
     private record Failed(Job job, String message, Throwable unexpected) implements Outcome {
@@ -294,7 +315,7 @@ final class ProcessExecution {
             return new Failed(job, display(job.input()) + ": cannot be read: " + e, null);
         }
         String sha = Hashes.sha256(input);
-        String fingerprint = job.settings().fingerprint(config.pluginVersion());
+        String fingerprint = job.settings().fingerprint(config.tools());
         if (previous.isUpToDate(job.input(), sha, job.output(), fingerprint)) {
             return new UpToDate(job, previous.entry(job.input()).orElseThrow());
         }
@@ -304,7 +325,14 @@ final class ProcessExecution {
         long start = System.nanoTime();
         try {
             ProcessingResult result = job.settings().processor().process(input);
-            return new Done(job, sha, input.length, result, System.nanoTime() - start, stale);
+            // Optimized after processing, never before (wasm-opt would inline the guarded wrappers
+            // the processor looks for); only a processed module: "nothing to do" stays a no-op.
+            byte[] optimized = config.wasmOpt() != null && result.changed()
+                    ? config.wasmOpt().optimize(result.outputBuffer())
+                    : null;
+            return new Done(job, sha, input.length, result, optimized, System.nanoTime() - start, stale);
+        } catch (WasmOptException e) {
+            return new Failed(job, display(job.input()) + ": processed, but " + e.getMessage(), null);
         } catch (MalformedModuleException e) {
             return new Failed(job, display(job.input()) + ": not a well-formed WebAssembly module: " + e.getMessage(), null);
         } catch (ProcessingException e) {
@@ -371,17 +399,19 @@ final class ProcessExecution {
                     log.warn(name + ": was processed in place with other settings by an earlier build and cannot"
                             + " be processed again; rebuild it (for example with mvn clean) to apply the current settings");
                 } else if (outcome instanceof Done d) {
-                    ByteBuffer output = d.result().outputBuffer();
+                    ByteBuffer output = d.output();
                     if (d.result().changed() || !job.inPlace()) {
                         AtomicFiles.write(job.output(), output);
                     }
                     entries.add(new BuildState.Entry(job.input(), d.inputSha256(), job.output(),
-                            Hashes.sha256(output), job.settings().fingerprint(config.pluginVersion())));
+                            Hashes.sha256(output), job.settings().fingerprint(config.tools())));
                     long ms = d.nanos() / 1_000_000;
                     if (d.result().changed()) {
                         processed++;
                         log.info(name + ": " + d.result().report().summary() + "; " + d.inputSize() + " -> "
-                                + d.result().size() + " bytes, " + ms + " ms");
+                                + d.result().size() + " bytes"
+                                + (d.optimized() == null ? "" : ", wasm-opt -> " + d.optimized().length + " bytes")
+                                + ", " + ms + " ms");
                         if (log.isDebugEnabled()) {
                             log.debug("  settings: " + job.settings().describe());
                             d.result().report().details().forEach(line -> log.debug("  " + line));
