@@ -16,8 +16,9 @@ package dev.externref.engine.wasmopt;
  * change: the module is valid and the export is explicit.
  *
  * <p>Checked on the committed Rust fixtures and the upstream end-to-end module, processed and
- * run on V8 after {@code wasm-opt -Os}: npm binaryen 108 and 109 (and Debian's 108) break every
- * module with a funcref table; 110 to 132 keep all of them passing.
+ * run in V8 after {@code wasm-opt -Os}: npm binaryen 108 and 109 (and Debian's 108) break every
+ * module with a funcref table; 110, 111, 112 and 132 keep all of them passing, and 113 to 118
+ * the smaller ones (the plugin README lists which).
  */
 final class BinaryenVersions {
     /** The first binaryen release whose wasm-opt keeps processed modules working. */
