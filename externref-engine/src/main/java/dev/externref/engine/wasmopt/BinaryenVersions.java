@@ -17,7 +17,7 @@ package dev.externref.engine.wasmopt;
  *
  * <p>Checked on the committed Rust fixtures and the upstream end-to-end module, processed and
  * run in V8 after {@code wasm-opt -Os}: npm binaryen 108 and 109 (and Debian's 108) break every
- * module with a funcref table; 110, 111, 112 and 132 keep all of them passing, and 113 to 118
+ * module with a funcref table; 110, 111, 112 and 132 keep all of them passing, and 113 to 123
  * the smaller ones (the plugin README lists which).
  */
 final class BinaryenVersions {
