@@ -12,7 +12,6 @@ import dev.externref.engine.testing.Node;
 import dev.externref.engine.wasmopt.WasmOpt;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,21 +31,13 @@ class OptimizedGuestEndToEndTest {
     @TempDir
     static Path dir;
 
-    static List<GuestModule> modules() {
-        return GuestModules.all();
-    }
-
-    private static GuestInterface iface(GuestModule m) {
-        return m.name().equals("hello") ? GuestInterface.HELLO : GuestInterface.MAIN;
-    }
-
     private static byte[] optimized(GuestModule m, String binaryen) throws Exception {
         WasmOpt wasmOpt = WasmOpt.locate(Binaryen.wasmOpt(binaryen).toString(), "-Os");
         return wasmOpt.optimize(GuestModules.processed(m).outputBuffer());
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("modules")
+    @MethodSource("dev.externref.engine.guest.GuestModules#all")
     void theOptimizedModulePassesItsScenarioInV8AndOnChicory(GuestModule m) throws Exception {
         byte[] optimized = optimized(m, Binaryen.GOOD);
         assertThat(optimized).as("wasm-opt changed the module").isNotEqualTo(GuestModules.processed(m).output());
@@ -58,15 +49,10 @@ class OptimizedGuestEndToEndTest {
         assertThat(node.exitCode()).as(node.describe()).isZero();
         assertThat(node.stdout()).contains(m.name().equals("hello") ? "\"steps\":3,\"drops\":8," : "\"steps\":24,\"drops\":120,");
 
-        GuestScenario.Outcome outcome = GuestScenario.runAll(() -> GuestHost.start(optimized, iface(m),
+        GuestScenario.Outcome outcome = GuestScenario.runAll(() -> GuestHost.start(optimized, GuestEndToEndTest.iface(m),
                 GuestModules.DROP_HOOK, ExternrefProcessor.DEFAULT_TABLE_NAME));
         assertThat(outcome.main().drops()).isEqualTo(m.name().equals("hello") ? 8 : 120);
-        StringBuilder chicory = new StringBuilder();
-        for (GuestScenario.Step step : outcome.log()) {
-            chicory.append("## ").append(step.title()).append('\n');
-            step.events().forEach(e -> chicory.append(e).append('\n'));
-        }
-        assertThat(chicory.toString()).as("Chicory's events (left) against V8's").isEqualTo(Files.readString(events));
+        assertThat(GuestEndToEndTest.eventLog(outcome)).as("Chicory's events (left) against V8's").isEqualTo(Files.readString(events));
     }
 
     @Test
