@@ -1,10 +1,12 @@
 package dev.externref.engine;
 
+import dev.externref.engine.testing.Binaryen;
 import dev.externref.engine.testing.HostRuntime;
 import dev.externref.engine.testing.Node;
 import dev.externref.engine.testing.SharedFiles;
 import dev.externref.engine.testing.UpstreamE2eHost;
 import dev.externref.engine.transform.testkit.ValidatedOutputs;
+import dev.externref.engine.wasmopt.WasmOpt;
 import dev.externref.host.ExternRefs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,9 +171,27 @@ class UpstreamE2eTest {
     @ParameterizedTest
     @EnumSource(HostRuntime.class)
     void allScenariosPassWithADropHook(HostRuntime runtime) {
-        FixtureHost host = new FixtureHost(runtime, process(ExternrefProcessor.builder().dropFunction(HOOK).build(), "hook"),
-                "externrefs", true);
+        passesAllScenarios(new FixtureHost(runtime, process(ExternrefProcessor.builder().dropFunction(HOOK).build(), "hook"),
+                "externrefs", true));
+    }
 
+    /** Process, then wasm-opt -Os with a good binaryen (as the plugin's wasmOpt runs it): the same runs pass on both JVM runtimes and in Node. */
+    @Test
+    void allScenariosPassAfterWasmOptOnTheJvmAndInNode(@TempDir Path dir) throws Exception {
+        byte[] processed = process(ExternrefProcessor.builder().dropFunction(HOOK).build(), "hook, for wasm-opt");
+        byte[] optimized = WasmOpt.locate(Binaryen.wasmOpt(Binaryen.GOOD).toString(), "-Os")
+                .optimize(ByteBuffer.wrap(processed));
+        assertFalse(java.util.Arrays.equals(processed, optimized), "wasm-opt changed the module");
+        for (HostRuntime runtime : HostRuntime.values()) {
+            passesAllScenarios(new FixtureHost(runtime, optimized, "externrefs", true));
+        }
+
+        Node.Result r = UpstreamE2eHost.run(Files.write(dir.resolve("optimized.wasm"), optimized), "--drop-fn", HOOK.toString());
+        assertEquals(0, r.exitCode(), r::describe);
+        assertTrue(r.stderr().contains("OK, 4 scenarios passed"), r::describe);
+    }
+
+    private static void passesAllScenarios(FixtureHost host) {
         for (String export : List.of("test_export", "test_export_with_casts")) {
             host.call(export, true);
             assertEquals(TEST_EXPORT_MESSAGES, host.messages.stream().map(m -> m.text).toList(), export);

@@ -28,8 +28,12 @@ import java.util.Map;
  *   <li>with {@code excludeForeignDirectories} on: the input directory's {@code it/} and {@code local-repo/}
  *       (the invoker plugin's cloned projects and private repositories), {@code test-classes/}
  *       (test fixtures, which may be deliberately unprocessed or malformed), hidden directories,
- *       and nested Maven projects (any directory below the input directory holding a
- *       {@code pom.xml}, such as archetype or invoker test projects);</li>
+ *       nested Maven projects (any directory below the input directory holding a
+ *       {@code pom.xml}, such as archetype or invoker test projects), and in a cargo profile
+ *       directory (one holding {@code .cargo-lock}, such as
+ *       {@code target/wasm32-unknown-unknown/release/}) its {@code deps/}, {@code build/} and
+ *       {@code incremental/}: {@code deps/} holds hard-linked copies of the modules beside it,
+ *       the others build scripts and compiler caches;</li>
  *   <li>directories that an exclude ending in {@code /**} covers.</li>
  * </ul>
  * Modules are returned sorted by relative path, then by absolute path; a file found twice
@@ -39,6 +43,8 @@ final class ModuleFinder {
     /** Directories directly under the input directory skipped while foreign directories are excluded. */
     static final List<String> DEFAULT_EXCLUDED_DIRECTORIES = List.of("it", "local-repo", "test-classes");
     static final List<String> DEFAULT_INCLUDES = List.of("**/*.wasm");
+    /** Subdirectories of a cargo profile directory skipped while default excludes are on. */
+    static final List<String> CARGO_INTERNAL_DIRECTORIES = List.of("deps", "build", "incremental");
 
     /**
      * One module found.
@@ -150,11 +156,17 @@ final class ModuleFinder {
             String name = normalized.getFileName().toString();
             if (name.startsWith(".")
                     || DEFAULT_EXCLUDED_DIRECTORIES.contains(relative)
-                    || Files.isRegularFile(normalized.resolve("pom.xml"))) {
+                    || Files.isRegularFile(normalized.resolve("pom.xml"))
+                    || isCargoInternal(normalized, name)) {
                 return true;
             }
         }
         return excludes.stream().anyMatch(p -> p.coversDirectory(relative));
+    }
+
+    /** {@code deps/}, {@code build/} or {@code incremental/} beside cargo's lock file of a profile directory. */
+    private static boolean isCargoInternal(Path dir, String name) {
+        return CARGO_INTERNAL_DIRECTORIES.contains(name) && Files.isRegularFile(dir.resolveSibling(".cargo-lock"));
     }
 
     private boolean isPruned(Path file) {

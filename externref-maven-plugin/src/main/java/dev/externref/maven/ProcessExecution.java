@@ -7,6 +7,8 @@ import dev.externref.engine.MalformedModuleException;
 import dev.externref.engine.ProcessingException;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.WasmException;
+import dev.externref.engine.wasmopt.WasmOpt;
+import dev.externref.engine.wasmopt.WasmOptException;
 import dev.externref.maven.ModuleFinder.FoundModule;
 
 import java.io.IOException;
@@ -84,11 +86,12 @@ final class ProcessExecution {
      * @param threads            at most this many modules processed at once
      * @param pluginVersion      part of the up-to-date fingerprint
      * @param displayBase        paths in messages are relative to this directory when below it
+     * @param wasmOpt            run on every processed module before it is written, or null: none
      */
     record Config(Path inputDirectory, List<String> includes, List<String> excludes, boolean excludeForeignDirectories,
                   Path outputDirectory, Path workDirectory, String executionId, ModuleSettings defaults,
                   List<ModuleOverride> overrides, boolean failIfNoModules, boolean attach, int threads,
-                  String pluginVersion, Path displayBase) {
+                  String pluginVersion, Path displayBase, WasmOpt wasmOpt) {
         Config {
             inputDirectory = inputDirectory.toAbsolutePath().normalize();
             outputDirectory = outputDirectory == null ? null : outputDirectory.toAbsolutePath().normalize();
@@ -99,6 +102,20 @@ final class ProcessExecution {
             overrides = overrides == null ? List.of() : List.copyOf(overrides);
             Objects.requireNonNull(defaults, "defaults");
             threads = Math.max(1, threads);
+        }
+
+        /** Without wasm-opt. */
+        Config(Path inputDirectory, List<String> includes, List<String> excludes, boolean excludeForeignDirectories,
+               Path outputDirectory, Path workDirectory, String executionId, ModuleSettings defaults,
+               List<ModuleOverride> overrides, boolean failIfNoModules, boolean attach, int threads,
+               String pluginVersion, Path displayBase) {
+            this(inputDirectory, includes, excludes, excludeForeignDirectories, outputDirectory, workDirectory, executionId,
+                    defaults, overrides, failIfNoModules, attach, threads, pluginVersion, displayBase, null);
+        }
+
+        /** What besides a module's own settings decides its output: the plugin and the optimizer. */
+        String tools() {
+            return wasmOpt == null ? pluginVersion : pluginVersion + " + " + wasmOpt.describe();
         }
 
         Path stateFile() {
@@ -161,8 +178,12 @@ final class ProcessExecution {
      * @param fromOriginal the module had been processed in place by an earlier build with other
      *                     settings, and was processed again from the original kept then
      */
-    private record Done(Job job, byte[] input, String inputSha256, ProcessingResult result, long nanos,
-                        boolean fromOriginal) implements Outcome {
+    private record Done(Job job, byte[] input, String inputSha256, ProcessingResult result, byte[] optimized,
+                        long nanos, boolean fromOriginal) implements Outcome {
+        /** What is written: the optimized module, or the processed one. */
+        ByteBuffer output() {
+            return optimized != null ? ByteBuffer.wrap(optimized).asReadOnlyBuffer() : result.outputBuffer();
+        }
     }
 
     private record Failed(Job job, String message, Throwable unexpected) implements Outcome {
@@ -322,7 +343,7 @@ final class ProcessExecution {
             return new Failed(job, display(job.input()) + ": cannot be read: " + IoErrors.reason(e), e);
         }
         String sha = Hashes.sha256(input);
-        String fingerprint = job.settings().fingerprint(config.pluginVersion());
+        String fingerprint = job.settings().fingerprint(config.tools());
         if (previous.isUpToDate(job.input(), sha, job.output(), fingerprint)) {
             return new UpToDate(job, previous.entry(job.input()).orElseThrow());
         }
@@ -351,7 +372,14 @@ final class ProcessExecution {
         long start = System.nanoTime();
         try {
             ProcessingResult result = job.settings().processor().process(input);
-            return new Done(job, input, sha, result, System.nanoTime() - start, processedInPlaceBefore);
+            // Optimized after processing, never before (wasm-opt would inline the guarded wrappers
+            // the processor looks for); only a processed module: "nothing to do" stays a no-op.
+            byte[] optimized = config.wasmOpt() != null && result.changed()
+                    ? config.wasmOpt().optimize(result.outputBuffer())
+                    : null;
+            return new Done(job, input, sha, result, optimized, System.nanoTime() - start, processedInPlaceBefore);
+        } catch (WasmOptException e) {
+            return new Failed(job, display(job.input()) + ": processed, but " + e.getMessage(), null);
         } catch (MalformedModuleException e) {
             return new Failed(job, display(job.input()) + ": not a well-formed WebAssembly module: " + e.getMessage(), null);
         } catch (ProcessingException e) {
@@ -453,7 +481,7 @@ final class ProcessExecution {
                     entries.add(u.entry());
                     log.info(name + ": up to date");
                 } else if (outcome instanceof Done d) {
-                    ByteBuffer output = d.result().outputBuffer();
+                    ByteBuffer output = d.output();
                     try {
                         if (d.result().changed() && job.inPlace()) {
                             keepOriginal(d.input(), d.inputSha256());
@@ -468,14 +496,16 @@ final class ProcessExecution {
                         throw ioFailure("cannot write " + display(e), e);
                     }
                     entries.add(new BuildState.Entry(job.input(), d.inputSha256(), job.output(),
-                            Hashes.sha256(output), job.settings().fingerprint(config.pluginVersion())));
+                            Hashes.sha256(output), job.settings().fingerprint(config.tools())));
                     long ms = d.nanos() / 1_000_000;
                     if (d.result().changed()) {
                         processed++;
                         log.info(name + ": " + (d.fromOriginal() ? "processed again from its original (the settings"
                                 + " changed since an earlier build processed it in place): " : "")
                                 + d.result().report().summary() + "; " + d.input().length + " -> "
-                                + d.result().size() + " bytes, " + ms + " ms");
+                                + d.result().size() + " bytes"
+                                + (d.optimized() == null ? "" : ", wasm-opt -> " + d.optimized().length + " bytes")
+                                + ", " + ms + " ms");
                         d.result().report().warnings().forEach(w -> log.warn(name + ": " + w));
                         if (log.isDebugEnabled()) {
                             log.debug("  settings: " + job.settings().describe());

@@ -1,6 +1,8 @@
 package dev.externref.maven;
 
 import dev.externref.engine.ExternrefProcessor;
+import dev.externref.engine.wasmopt.WasmOpt;
+import dev.externref.engine.wasmopt.WasmOptException;
 import org.apache.maven.artifact.Artifact;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -135,6 +137,18 @@ public class ProcessMojo extends AbstractMojo {
     @Parameter
     private List<ModuleOverride> modules;
 
+    /**
+     * Arguments of binaryen's {@code wasm-opt}, such as {@code -Os} (split on spaces): each
+     * processed module is optimized after processing, before it is written (still all or
+     * nothing). Unset: not run. Needs binaryen 110 or later; older versions are refused.
+     */
+    @Parameter(property = "externref.wasmOpt")
+    private String wasmOpt;
+
+    /** The {@code wasm-opt} to run with {@code wasmOpt}: a path, or a name looked up on {@code PATH}. */
+    @Parameter(property = "externref.wasmOptExecutable", defaultValue = "wasm-opt")
+    private String wasmOptExecutable;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
@@ -156,6 +170,14 @@ public class ProcessMojo extends AbstractMojo {
             getLog().info("externref: skipping (externref.skip)");
             return;
         }
+        WasmOpt optimizer = null;
+        if (wasmOpt != null && !wasmOpt.isBlank()) {
+            try {
+                optimizer = WasmOpt.locate(wasmOptExecutable, wasmOpt);
+            } catch (WasmOptException e) {
+                throw new MojoExecutionException("externref: " + e.getMessage(), e);
+            }
+        }
         ProcessExecution.Config config;
         try {
             config = new ProcessExecution.Config(
@@ -168,7 +190,8 @@ public class ProcessMojo extends AbstractMojo {
                             ModuleSettings.parseDropFunction(dropFunction), false,
                             classifier == null || classifier.isBlank() ? "externref" : classifier.trim()),
                     modules, failIfNoModules, attach, degreeOfConcurrency(), pluginVersion(),
-                    project.getBasedir() == null ? inputDirectory.toPath() : project.getBasedir().toPath());
+                    project.getBasedir() == null ? inputDirectory.toPath() : project.getBasedir().toPath(),
+                    optimizer);
         } catch (IllegalArgumentException e) {
             throw new MojoExecutionException("externref: " + e.getMessage(), e);
         }

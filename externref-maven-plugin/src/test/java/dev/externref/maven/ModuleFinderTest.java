@@ -85,6 +85,26 @@ class ModuleFinderTest {
     }
 
     @Test
+    void inACargoProfileDirectoryEachModuleIsFoundOnceAndBuildInternalsAreSkipped() throws IOException {
+        // What cargo build --release --target wasm32-unknown-unknown leaves: the module, a hard link
+        // to it under deps/, build-script output and incremental caches, and the profile's lock file.
+        String profile = "cargo/wasm32-unknown-unknown/release/";
+        Path module = touch(profile + "guest.wasm");
+        Files.createDirectories(target.resolve(profile + "deps"));
+        Files.createLink(target.resolve(profile + "deps/guest.wasm"), module);
+        touch(profile + "build/guest-0123/out/helper.wasm");
+        touch(profile + "incremental/guest-4567/s-abc/x.wasm");
+        touch(profile + ".cargo-lock");
+        touch(profile + "examples/demo.wasm");
+        assertEquals(List.of(profile + "examples/demo.wasm", profile + "guest.wasm"), find(finder(null, null, true), List.of()));
+        assertEquals(5, find(finder(null, null, false), List.of()).size(), "without default excludes: every copy");
+        // A directory named deps elsewhere is an ordinary directory.
+        touch("wasm/deps/lib.wasm");
+        assertEquals(List.of(profile + "examples/demo.wasm", profile + "guest.wasm", "wasm/deps/lib.wasm"),
+                find(finder(null, null, true), List.of()));
+    }
+
+    @Test
     void prunedDirectoriesAreNeverEntered() throws IOException {
         touch("wasm/a.wasm");
         touch("processed/wasm/a.wasm");

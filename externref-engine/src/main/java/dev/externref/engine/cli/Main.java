@@ -6,6 +6,8 @@ import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.WasmException;
 import dev.externref.engine.io.AtomicFiles;
 import dev.externref.engine.io.IoErrors;
+import dev.externref.engine.wasmopt.WasmOpt;
+import dev.externref.engine.wasmopt.WasmOptException;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -13,11 +15,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * {@code externref [--table NAME | --no-table] [--drop-fn MODULE::NAME] [-o OUT] [-v] IN}:
+ * {@code externref [--table NAME | --table none | --no-table] [--drop-fn MODULE::NAME] [--wasm-opt ARGS] [-o OUT] [-v] IN}:
  * processes one module, like the reference CLI. Exit codes: 0 done (also "nothing to do"),
  * 1 processing or I/O error, 2 usage error, 141 standard output closed early.
  */
@@ -49,6 +52,10 @@ public final class Main {
               --no-table             do not export the reference table (same as --table none)
               --drop-fn MODULE::NAME call the host function MODULE.NAME (externref) -> () with each
                                      reference just before its slot is released
+              --wasm-opt ARGS        run binaryen's wasm-opt with ARGS (such as -Os, split on spaces) on
+                                     the processed module; binaryen 110 or later
+              --wasm-opt-executable PATH
+                                     the wasm-opt to run (default: wasm-opt on the PATH)
               -v, --verbose          print what was changed to standard error
               -h, --help             print this help
               --version              print the version
@@ -86,6 +93,15 @@ public final class Main {
             return OK;
         }
         String source = options.input().equals(STANDARD_STREAM) ? "<stdin>" : options.input();
+        WasmOpt wasmOpt = null;
+        if (options.wasmOpt() != null) {
+            try {
+                wasmOpt = WasmOpt.locate(options.wasmOptExecutable(), options.wasmOpt());
+            } catch (WasmOptException e) {
+                err.println("externref: error: " + e.getMessage());
+                return PROCESSING_ERROR;
+            }
+        }
         byte[] input;
         try {
             input = options.input().equals(STANDARD_STREAM) ? stdin.readAllBytes() : Files.readAllBytes(Path.of(options.input()));
@@ -94,13 +110,16 @@ public final class Main {
             return PROCESSING_ERROR;
         }
         ProcessingResult result;
+        byte[] optimized;
         try {
             result = ExternrefProcessor.builder()
                     .tableName(options.tableName())
                     .dropFunction(options.dropFunction())
                     .build()
                     .process(input);
-        } catch (WasmException e) {
+            // Only a module that was processed is optimized: "nothing to do" keeps meaning output = input.
+            optimized = wasmOpt != null && result.changed() ? wasmOpt.optimize(result.outputBuffer()) : null;
+        } catch (WasmException | WasmOptException e) {
             err.println("externref: error: " + source + ": " + e.getMessage());
             return PROCESSING_ERROR;
         } catch (OutOfMemoryError e) {
@@ -110,10 +129,15 @@ public final class Main {
         boolean toStdout = options.output() == null || options.output().equals(STANDARD_STREAM);
         try {
             if (toStdout) {
-                result.writeTo(stdout);
+                if (optimized != null) {
+                    stdout.write(optimized);
+                } else {
+                    result.writeTo(stdout);
+                }
                 stdout.flush();
             } else {
-                AtomicFiles.write(Path.of(options.output()), result.outputBuffer());
+                AtomicFiles.write(Path.of(options.output()),
+                        optimized != null ? ByteBuffer.wrap(optimized) : result.outputBuffer());
             }
         } catch (IOException e) {
             if (IoErrors.isBrokenPipe(e)) {
@@ -128,6 +152,10 @@ public final class Main {
             } else {
                 err.println("externref: " + source + ": " + result.report().summary());
                 result.report().details().forEach(line -> err.println("  " + line));
+                if (optimized != null) {
+                    err.println("  optimized by " + wasmOpt.describe() + ": " + result.size() + " -> "
+                            + optimized.length + " bytes");
+                }
             }
         } else {
             result.report().warnings().forEach(w -> err.println("externref: warning: " + source + ": " + w));
@@ -142,7 +170,7 @@ public final class Main {
 
     /** The parsed command line. */
     record Options(String input, String output, String tableName, DropFunction dropFunction,
-                   boolean verbose, boolean help, boolean version) {
+                   boolean verbose, boolean help, boolean version, String wasmOpt, String wasmOptExecutable) {
 
         static Options parse(String[] args) {
             String input = null;
@@ -152,14 +180,16 @@ public final class Main {
             boolean noTable = false;
             DropFunction drop = null;
             boolean verbose = false;
+            String wasmOpt = null;
+            String wasmOptExecutable = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
                     case "-h", "--help" -> {
-                        return new Options(null, null, null, null, false, true, false);
+                        return new Options(null, null, null, null, false, true, false, null, null);
                     }
                     case "--version" -> {
-                        return new Options(null, null, null, null, false, false, true);
+                        return new Options(null, null, null, null, false, false, true, null, null);
                     }
                     case "-v", "--verbose" -> verbose = true;
                     case "-o", "--output" -> output = value(args, ++i, a);
@@ -169,12 +199,18 @@ public final class Main {
                     }
                     case "--no-table" -> noTable = true;
                     case "--drop-fn" -> drop = DropFunction.parse(value(args, ++i, a));
+                    case "--wasm-opt" -> wasmOpt = value(args, ++i, a);
+                    case "--wasm-opt-executable" -> wasmOptExecutable = value(args, ++i, a);
                     default -> {
                         if (a.startsWith("--table=")) {
                             table = tableName(a.substring("--table=".length()));
                             tableSet = true;
                         } else if (a.startsWith("--drop-fn=")) {
                             drop = DropFunction.parse(a.substring("--drop-fn=".length()));
+                        } else if (a.startsWith("--wasm-opt=")) {
+                            wasmOpt = a.substring("--wasm-opt=".length());
+                        } else if (a.startsWith("--wasm-opt-executable=")) {
+                            wasmOptExecutable = a.substring("--wasm-opt-executable=".length());
                         } else if (a.startsWith("--output=")) {
                             output = a.substring("--output=".length());
                         } else if (a.startsWith("-") && !a.equals("-")) {
@@ -193,7 +229,10 @@ public final class Main {
             if (input == null) {
                 throw new IllegalArgumentException("no input module (give a path, or - for standard input)");
             }
-            return new Options(input, output, noTable ? null : table, drop, verbose, false, false);
+            if (wasmOptExecutable != null && wasmOpt == null) {
+                throw new IllegalArgumentException("--wasm-opt-executable needs --wasm-opt (the arguments, such as -Os)");
+            }
+            return new Options(input, output, noTable ? null : table, drop, verbose, false, false, wasmOpt, wasmOptExecutable);
         }
 
         /** The table name as given: {@code none} (any case) means no table, as in the plugin. */

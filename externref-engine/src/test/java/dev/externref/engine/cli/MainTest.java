@@ -3,8 +3,10 @@ package dev.externref.engine.cli;
 import dev.externref.engine.format.ExternalKind;
 import dev.externref.engine.format.Import;
 import dev.externref.engine.format.WasmModule;
+import dev.externref.engine.testing.Binaryen;
 import dev.externref.engine.testing.Node;
 import dev.externref.engine.testing.SharedFiles;
+import dev.externref.engine.testing.UpstreamE2eHost;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +63,38 @@ class MainTest {
         assertThat(run("a.wasm", "b.wasm")).isEqualTo(Main.USAGE_ERROR);
         assertThat(run("-o")).isEqualTo(Main.USAGE_ERROR);
         assertThat(err()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void wasmOptRunsOnTheProcessedModuleAndTheResultStillRunsItsScenarios() throws Exception {
+        Path in = dir.resolve("in.wasm");
+        Files.write(in, fixture());
+        Path processed = dir.resolve("processed.wasm");
+        Path optimized = dir.resolve("optimized.wasm");
+        assertThat(run("--drop-fn", "hooks::drop", "-o", processed.toString(), in.toString())).isZero();
+        String wasmOpt = Binaryen.wasmOpt(Binaryen.GOOD).toString();
+        assertThat(run("-v", "--drop-fn", "hooks::drop", "--wasm-opt", "-Os", "--wasm-opt-executable", wasmOpt,
+                "-o", optimized.toString(), in.toString())).as(err()).isZero();
+        assertThat(err()).contains("optimized by wasm-opt version 132");
+        assertThat(Files.size(optimized)).isLessThan(Files.size(processed));
+        Node.Result r = UpstreamE2eHost.run(optimized, "--drop-fn", "hooks::drop");
+        assertThat(r.exitCode()).as(r.describe()).isZero();
+
+        stdout.reset();
+        assertThat(run("--drop-fn", "hooks::drop", "--wasm-opt=-Os", "--wasm-opt-executable=" + wasmOpt, in.toString())).isZero();
+        assertThat(stdout.toByteArray()).as("to standard output").isEqualTo(Files.readAllBytes(optimized));
+    }
+
+    @Test
+    void aKnownBadWasmOptIsRefusedAndNothingIsWritten() throws Exception {
+        Path in = dir.resolve("in.wasm");
+        Files.write(in, fixture());
+        Path out = dir.resolve("out.wasm");
+        assertThat(run("--wasm-opt", "-Os", "--wasm-opt-executable", Binaryen.wasmOpt(Binaryen.REFUSED).toString(),
+                "-o", out.toString(), in.toString())).isEqualTo(Main.PROCESSING_ERROR);
+        assertThat(err()).contains("wasm-opt version 108", "binaryen@132.0.0").doesNotContain("\tat ");
+        assertThat(out).doesNotExist();
+        assertThat(run("--wasm-opt-executable", "x", in.toString())).isEqualTo(Main.USAGE_ERROR);
     }
 
     @Test

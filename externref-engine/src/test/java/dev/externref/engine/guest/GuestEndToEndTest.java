@@ -61,7 +61,7 @@ class GuestEndToEndTest {
         return all;
     }
 
-    private static GuestInterface iface(GuestModule m) {
+    static GuestInterface iface(GuestModule m) {
         return m.name().equals("hello") ? GuestInterface.HELLO : GuestInterface.MAIN;
     }
 
@@ -188,7 +188,7 @@ class GuestEndToEndTest {
     }
 
     /** The format of host.mjs --events-out. */
-    private static String eventLog(GuestScenario.Outcome outcome) {
+    static String eventLog(GuestScenario.Outcome outcome) {
         StringBuilder out = new StringBuilder();
         for (GuestScenario.Step step : outcome.log()) {
             out.append("## ").append(step.title()).append('\n');
