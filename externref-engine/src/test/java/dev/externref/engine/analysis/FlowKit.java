@@ -206,6 +206,8 @@ final class FlowKit {
         final List<Object> seen = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
         final Instance instance;
+        /** The processed module, whose calls the differential oracle replays. */
+        private final byte[] module;
 
         Host(byte[] processed) {
             List<HostFunction> functions = List.of(
@@ -239,6 +241,7 @@ final class FlowKit {
                         return null;
                     }));
             instance = RefHost.instantiate(processed, functions.toArray(HostFunction[]::new));
+            module = processed;
         }
 
         private Object see(long handle) {
@@ -253,6 +256,7 @@ final class FlowKit {
 
         /** Calls an export; its single result, or 0 when it has none. */
         long call(String export, long... args) {
+            dev.externref.engine.equivalence.RecordedScenarios.record(module, export, args, refs::deref);
             long[] r = instance.export(export).apply(args);
             return r == null || r.length == 0 ? 0 : r[0];
         }

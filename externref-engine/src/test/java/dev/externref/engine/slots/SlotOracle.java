@@ -18,8 +18,8 @@ import java.util.BitSet;
  * never used) and as a second, stricter check: the glue must not only keep the slot semantics,
  * it must follow its documented algorithm (which is what makes it amortized O(1)).
  */
-final class SlotOracle {
-    static final int NULL = -1;
+public final class SlotOracle {
+    public static final int NULL = -1;
     /** What {@link #insert} gives when the table is full and cannot grow: the call traps. */
     static final int TRAP = -2;
     private static final int MIN_GROWTH = 16;
@@ -32,7 +32,7 @@ final class SlotOracle {
     private int cursor;
     private final BitSet everUsed = new BitSet();
 
-    SlotOracle(SlotAllocator allocator) {
+    public SlotOracle(SlotAllocator allocator) {
         this(allocator, Integer.MAX_VALUE);
     }
 
@@ -42,12 +42,12 @@ final class SlotOracle {
         this.limit = limit;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
     /** The object id in a slot, or {@link #NULL}; the slot must be in range. */
-    int at(int slot) {
+    public int at(int slot) {
         return table[slot];
     }
 
@@ -63,7 +63,7 @@ final class SlotOracle {
      * The slot the documented algorithm gives object {@code id}: {@link #NULL} for a null
      * reference, {@link #TRAP} when the table is full and cannot grow.
      */
-    int insert(int id) {
+    public int insert(int id) {
         if (id == NULL) {
             return NULL;
         }
@@ -130,7 +130,7 @@ final class SlotOracle {
     }
 
     /** Releases an in-range slot; a free slot stays as it is. Returns the dropped id or {@link #NULL}. */
-    int drop(int slot) {
+    public int drop(int slot) {
         int id = table[slot];
         if (id != NULL) {
             table[slot] = NULL;

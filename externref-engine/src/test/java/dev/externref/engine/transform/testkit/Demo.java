@@ -115,6 +115,8 @@ public final class Demo {
         public final List<String> failures = new ArrayList<>();
         public final Instance instance;
         private final String table;
+        /** The processed module, whose calls the differential oracle replays. */
+        private final byte[] module;
 
         public Host(byte[] processed) {
             this(processed, "externrefs", true);
@@ -144,6 +146,7 @@ public final class Demo {
                 }));
             }
             instance = RefHost.instantiate(processed, functions.toArray(HostFunction[]::new));
+            module = processed;
         }
 
         public TableInstance table() {
@@ -152,6 +155,7 @@ public final class Demo {
 
         /** Calls an export; returns its single result, or 0 when it has none. */
         public long call(String export, long... args) {
+            dev.externref.engine.equivalence.RecordedScenarios.record(module, export, args, refs::deref);
             long[] r = instance.export(export).apply(args);
             return r == null || r.length == 0 ? 0 : r[0];
         }

@@ -1,6 +1,7 @@
 package dev.externref.engine.transform.testkit;
 
 import dev.externref.engine.ExternrefProcessor;
+import dev.externref.engine.equivalence.RecordedScenarios;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.testing.Node;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -24,12 +25,16 @@ import java.util.List;
 public final class ValidatedOutputs implements AfterAllCallback {
     private final List<String> labels = new ArrayList<>();
     private final List<byte[]> modules = new ArrayList<>();
+    private final List<RecordedScenarios.Processed> processed = new ArrayList<>();
 
     /** Processes {@code input} and keeps the output (when changed) for validation. */
     public ProcessingResult process(ExternrefProcessor processor, byte[] input, String label) {
         ProcessingResult r = processor.process(input);
         if (r.changed()) {
-            add(label, r.output());
+            byte[] output = add(label, r.output());
+            synchronized (this) {
+                processed.add(new RecordedScenarios.Processed(label, input.clone(), output));
+            }
         }
         return r;
     }
@@ -65,6 +70,12 @@ public final class ValidatedOutputs implements AfterAllCallback {
         if (!invalid.isEmpty()) {
             throw new AssertionError(invalid.size() + " of " + modules.size() + " processed module(s) of "
                     + context.getDisplayName() + " fail WebAssembly.validate:\n  " + String.join("\n  ", invalid));
+        }
+        // The modules the test ran: unprocessed and processed must behave the same under its calls.
+        List<String> different = RecordedScenarios.check(processed);
+        if (!different.isEmpty()) {
+            throw new AssertionError(different.size() + " module(s) of " + context.getDisplayName()
+                    + " behave differently processed:\n  " + String.join("\n  ", different));
         }
     }
 }
