@@ -32,11 +32,9 @@ final class ForwardingWrappers {
      *
      * @param target    the function the chain of wrappers ends at, or -1 when it is not a wrapper
      * @param chain     the wrappers and the final target, in call order (the export first)
-     * @param candidate when not a wrapper: a function the body calls with the export's own type
-     *                  (what a wrapper would forward to), or -1
      * @param refusal   when not a wrapper: the first thing that keeps it from being one
      */
-    record Shape(int target, List<Integer> chain, int candidate, String refusal) {
+    record Shape(int target, List<Integer> chain, String refusal) {
         boolean forwards() {
             return target >= 0;
         }
@@ -56,7 +54,7 @@ final class ForwardingWrappers {
     Shape of(int function) {
         Step first = step(function);
         if (first.target < 0) {
-            return new Shape(-1, List.of(function), first.candidate, first.refusal);
+            return new Shape(-1, List.of(function), first.refusal);
         }
         ArrayList<Integer> chain = new ArrayList<>(List.of(function, first.target));
         int current = first.target;
@@ -65,11 +63,11 @@ final class ForwardingWrappers {
             chain.add(next.target);
             current = next.target;
         }
-        return new Shape(current, List.copyOf(chain), -1, null);
+        return new Shape(current, List.copyOf(chain), null);
     }
 
     /** One function's body: the function it forwards to, or why it does not. */
-    private record Step(int target, int candidate, String refusal) {
+    private record Step(int target, String refusal) {
     }
 
     private boolean callsGuard(int function) {
@@ -86,8 +84,12 @@ final class ForwardingWrappers {
         return false;
     }
 
-    /** Not a wrapper: the reason, and the first function of the same type the body calls (the would-be target). */
-    private Step refused(int function, FuncType own, String reason) {
+    /**
+     * The first function of its own type that a defined function calls (what a wrapper would
+     * forward to), or -1. For error messages only: it reads the whole body.
+     */
+    int sameTypeCallee(int function) {
+        FuncType own = m.funcType(m.functionTypeIndex(function));
         FunctionBody body = m.locals(function - m.importedFunctionCount());
         InstructionReader in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
         while (in.hasNext()) {
@@ -95,17 +97,21 @@ final class ForwardingWrappers {
                 int callee = in.index();
                 if (callee >= 0 && callee < m.functionCount() && callee != function && !surrogates.isSurrogateFunction(callee)
                         && own.equals(m.funcType(m.functionTypeIndex(callee)))) {
-                    return new Step(-1, callee, reason);
+                    return callee;
                 }
             }
         }
-        return new Step(-1, -1, reason);
+        return -1;
+    }
+
+    private static Step refused(String reason) {
+        return new Step(-1, reason);
     }
 
     private Step step(int function) {
         int defined = function - m.importedFunctionCount();
         if (defined < 0) {
-            return new Step(-1, -1, "it is an import");
+            return new Step(-1, "it is an import");
         }
         FuncType own = m.funcType(m.functionTypeIndex(function));
         int params = own.params().size();
@@ -120,46 +126,46 @@ final class ForwardingWrappers {
             }
             if (op == LOCAL_GET && target < 0) {
                 if (in.index() != nextParam) {
-                    return refused(function, own, "it passes local " + in.index() + " where parameter " + nextParam
+                    return refused("it passes local " + in.index() + " where parameter " + nextParam
                             + " belongs (byte offset " + in.start() + ")");
                 }
                 nextParam++;
             } else if (op == CALL) {
                 int callee = in.index();
                 if (callee < 0 || callee >= m.functionCount()) {
-                    return refused(function, own, "it calls function " + callee + ", which does not exist");
+                    return refused("it calls function " + callee + ", which does not exist");
                 }
                 FuncType type = m.funcType(m.functionTypeIndex(callee));
                 boolean unitCall = UNIT.equals(type) && !surrogates.isSurrogateFunction(callee);
                 if (target < 0 && own.equals(type) && !surrogates.isSurrogateFunction(callee)) {
                     if (nextParam != params) {
-                        return refused(function, own, "it passes " + nextParam + " of its " + params + " parameters to "
+                        return refused("it passes " + nextParam + " of its " + params + " parameters to "
                                 + "function " + callee + " (byte offset " + in.start() + ")");
                     }
                     if (callee < m.importedFunctionCount()) {
-                        return refused(function, own, "it forwards to an import (function " + callee + ")");
+                        return refused("it forwards to an import (function " + callee + ")");
                     }
                     if (callee == function) {
-                        return refused(function, own, "it calls itself");
+                        return refused("it calls itself");
                     }
                     if (callsGuard(callee)) {
                         // An import wrapper takes slot indices, not the references an export receives.
-                        return refused(function, own, "it forwards to an import wrapper (function " + callee
+                        return refused("it forwards to an import wrapper (function " + callee
                                 + " calls externref.guard)");
                     }
                     target = callee;
                 } else if (!unitCall || nextParam != 0 && target < 0) {
-                    return refused(function, own, "it calls function " + callee + " of type " + type + " (byte offset "
+                    return refused("it calls function " + callee + " of type " + type + " (byte offset "
                             + in.start() + "); a wrapper calls only () -> () functions around the one it forwards to");
                 }
             } else {
-                return refused(function, own, "it has an instruction other than local.get of its parameters and"
+                return refused("it has an instruction other than local.get of its parameters and"
                         + " call (opcode 0x" + Integer.toHexString(op) + " at byte offset " + in.start() + ")");
             }
         }
         if (target < 0) {
-            return refused(function, own, "it calls no function of its own type " + own);
+            return refused("it calls no function of its own type " + own);
         }
-        return new Step(target, -1, null);
+        return new Step(target, null);
     }
 }

@@ -70,10 +70,11 @@ final class LikelyCause {
                 continue;
             }
             ForwardingWrappers.Shape shape = wrappers.of(e.index());
-            if (shape.forwards() || shape.candidate() < 0 || (function != e.index() && function != shape.candidate())) {
+            int callee = shape.forwards() ? -1 : wrappers.sameTypeCallee(e.index());
+            if (callee < 0 || (function != e.index() && function != callee)) {
                 continue;
             }
-            return " " + names.of(e.index()) + " calls " + names.of(shape.candidate()) + ", a function of its own type,"
+            return " " + names.of(e.index()) + " calls " + names.of(callee) + ", a function of its own type,"
                     + " but is not a wrapper that only forwards: " + shape.refusal() + ". The __externrefs record"
                     + " describes the export only; it carries over to the function an export calls only when the export"
                     + " passes every parameter unchanged and in order, and calls nothing but () -> () functions around"
