@@ -14,7 +14,10 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.dylibso.chicory.wasm.types.Value;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
 import dev.externref.engine.DropFunction;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -50,12 +53,18 @@ import java.util.stream.Collectors;
  * </ul>
  * A mismatch is a {@link GuestMismatch}, thrown where it is found (also out of a host function:
  * Chicory lets it propagate).
+ *
+ * <p>A guest built for {@code wasm32-wasip1} also imports {@code wasi_snapshot_preview1}
+ * functions: Chicory's WASI provides them (no arguments, no environment, no directories), and the
+ * guest must write nothing to stdout or stderr ({@link #checkNoOutput()}).
  */
 final class GuestHost {
+    static final String WASI_MODULE = "wasi_snapshot_preview1";
     private final GuestInterface iface;
     private final boolean observesDrops;
     private final Instance instance;
     private final TableInstance table;
+    private final ByteArrayOutputStream wasiOutput = new ByteArrayOutputStream();
 
     private final List<HostObject> objects = new ArrayList<>();
     private final Map<HostObject, Integer> handles = new IdentityHashMap<>();
@@ -88,6 +97,10 @@ final class GuestHost {
                         return null;
                     }));
         }
+        if (importsWasi(module)) {
+            WasiOptions options = WasiOptions.builder().withStdout(wasiOutput).withStderr(wasiOutput).build();
+            functions.addAll(Arrays.asList(WasiPreview1.builder().withOptions(options).build().toHostFunctions()));
+        }
         this.instance = Instance.builder(module)
                 .withImportValues(ImportValues.builder().withFunctions(new ArrayList<>(functions)).build())
                 .build();
@@ -105,6 +118,23 @@ final class GuestHost {
      */
     static GuestHost start(byte[] processed, GuestInterface iface, DropFunction hook, String tableName) {
         return new GuestHost(processed, iface, hook, tableName);
+    }
+
+    /** A WASI guest's writes to stdout and stderr are a mismatch: the scenario has no output. */
+    void checkNoOutput() {
+        if (wasiOutput.size() > 0) {
+            String text = wasiOutput.toString(StandardCharsets.UTF_8);
+            throw new GuestMismatch("the guest wrote to stdout/stderr: " + text.substring(0, Math.min(200, text.length())));
+        }
+    }
+
+    private static boolean importsWasi(WasmModule module) {
+        for (int i = 0; i < module.importSection().importCount(); i++) {
+            if (module.importSection().getImport(i).module().equals(WASI_MODULE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     GuestInterface iface() {
@@ -143,6 +173,9 @@ final class GuestHost {
             if (!(imp instanceof FunctionImport)) {
                 problems.add("unexpected " + imp.importType() + " import " + key);
                 continue;
+            }
+            if (imp.module().equals(WASI_MODULE)) {
+                continue; // Chicory's WASI checks the names and types when it links them
             }
             String got = GuestInterface.signature(module.typeSection().getType(((FunctionImport) imp).typeIndex()));
             if (key.equals(hookKey)) {
