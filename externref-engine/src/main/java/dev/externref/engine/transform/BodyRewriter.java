@@ -41,16 +41,23 @@ final class BodyRewriter implements Signatures {
     record Result(byte[] body, int removedGuards, boolean retypedLocals) {
     }
 
+    /** No locals, {@code unreachable}, {@code end}: what a dead function that cannot be rewritten becomes. */
+    private static final byte[] UNREACHABLE_BODY = {0x00, 0x00, 0x0B};
+
     private final WasmModule m;
     private final FunctionNames names;
     private final Surrogates surrogates;
     private final BitSet[] refPositions;
+    private final LikelyCause causes;
+    private final Reachability reachability;
 
     BodyRewriter(WasmModule m, FunctionNames names, Surrogates surrogates, BitSet[] refPositions) {
         this.m = m;
         this.names = names;
         this.surrogates = surrogates;
         this.refPositions = refPositions;
+        this.causes = new LikelyCause(m, names, surrogates, refPositions);
+        this.reachability = new Reachability(m);
     }
 
     @Override
@@ -113,6 +120,10 @@ final class BodyRewriter implements Signatures {
             BitSet own = refPositions[function] == null ? NONE : refPositions[function];
             flow = ReferenceFlow.analyze(m, function, names.of(function), own, this);
         } catch (ProcessingException e) {
+            if (!reachability.reaches(function)) {
+                // Nothing can call it: drop its code rather than fail on code that never runs.
+                return new Result(UNREACHABLE_BODY, guards, false);
+            }
             throw explain(e, function, guards, misplacedGuard);
         }
         if (flow.edits().isEmpty() && flow.newLocals().isEmpty()) {
@@ -122,22 +133,21 @@ final class BodyRewriter implements Signatures {
         return new Result(encode(body, flow), guards, retyped);
     }
 
-    /** The analysis failed: say what probably caused it when the module shows the signs. */
+    /** The analysis failed: say what probably caused it, from what the module shows. */
     private ProcessingException explain(ProcessingException e, int function, int guards, int misplacedGuard) {
-        String fix = " The module was probably transformed after compilation (typically wasm-opt or another optimizer"
-                + " inlined an import wrapper); run the externref processor on the compiler's output, before wasm-opt"
-                + " or other optimizers.";
         if (misplacedGuard >= 0) {
             return new ProcessingException(Kind.MISPLACED_GUARD, e.function(), e.offset(), e.getMessage()
                     + ". The call to externref.guard at byte offset " + misplacedGuard + " is not at the start of the function."
-                    + fix);
+                    + " The module was probably transformed after compilation (typically wasm-opt or another optimizer"
+                    + " inlined an import wrapper);" + LikelyCause.OPTIMIZER_FIX);
         }
         if (guards == 0 && refPositions[function] == null) {
             return new ProcessingException(Kind.UNEXPECTED_REFERENCE_CALL, e.function(), e.offset(), e.getMessage()
                     + ". This is an unexpected call to an externref-returning function outside an import wrapper or a"
-                    + " described export." + fix);
+                    + " described export." + causes.ofUndescribed(function));
         }
-        return e;
+        String more = refPositions[function] != null ? causes.ofDescribed(function) : "";
+        return more.isEmpty() ? e : new ProcessingException(e.kind(), e.function(), e.offset(), e.getMessage() + "." + more);
     }
 
     private byte[] encode(FunctionBody body, ReferenceFlow.Result flow) {

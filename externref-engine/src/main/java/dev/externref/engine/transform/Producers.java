@@ -19,28 +19,9 @@ final class Producers {
 
     /** The new payload with {@code tool} in {@code processed-by}; null if the existing section is malformed. */
     static byte[] withProcessedBy(byte[] module, int from, int to, String tool, String version) {
-        Map<String, Map<String, String>> fields = new LinkedHashMap<>();
-        if (from >= 0) {
-            try {
-                ByteReader r = new ByteReader(module, from, to);
-                int n = r.count(2);
-                for (int i = 0; i < n; i++) {
-                    String field = r.name();
-                    int m = r.count(2);
-                    Map<String, String> values = fields.get(field);
-                    if (values == null) {
-                        fields.put(field, values = new LinkedHashMap<>());
-                    }
-                    for (int k = 0; k < m; k++) {
-                        values.put(r.name(), r.name());
-                    }
-                }
-                if (!r.atEnd()) {
-                    return null;
-                }
-            } catch (RuntimeException e) {
-                return null;
-            }
+        Map<String, Map<String, String>> fields = from >= 0 ? fields(module, from, to) : new LinkedHashMap<>();
+        if (fields == null) {
+            return null;
         }
         Map<String, String> processedBy = fields.get("processed-by");
         if (processedBy == null) {
@@ -56,6 +37,29 @@ final class Producers {
             }
         }
         return w.toByteArray();
+    }
+
+    /** The fields of a section payload, in order: field name to (name, version) pairs; null if malformed. */
+    static Map<String, Map<String, String>> fields(byte[] module, int from, int to) {
+        Map<String, Map<String, String>> fields = new LinkedHashMap<>();
+        try {
+            ByteReader r = new ByteReader(module, from, to);
+            int n = r.count(2);
+            for (int i = 0; i < n; i++) {
+                String field = r.name();
+                int m = r.count(2);
+                Map<String, String> values = fields.get(field);
+                if (values == null) {
+                    fields.put(field, values = new LinkedHashMap<>());
+                }
+                for (int k = 0; k < m; k++) {
+                    values.put(r.name(), r.name());
+                }
+            }
+            return r.atEnd() ? fields : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
 }

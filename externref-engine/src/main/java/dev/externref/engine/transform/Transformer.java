@@ -76,6 +76,7 @@ public final class Transformer {
         final byte[] in;
         final FunctionNames names;
         final Surrogates surrogates;
+        final ForwardingWrappers wrappers;
         final List<FunctionRecord> records;
         /** Per function (old index): the reference positions of its (new) type, or null. */
         final BitSet[] refPositions;
@@ -90,6 +91,7 @@ public final class Transformer {
             this.records = records;
             this.names = new FunctionNames(m);
             this.surrogates = Surrogates.find(m);
+            this.wrappers = new ForwardingWrappers(m, surrogates);
             this.refPositions = new BitSet[m.functionCount()];
             this.declared = new BitSet[m.functionCount()];
         }
@@ -342,23 +344,42 @@ public final class Transformer {
                                         + v + " (only i32 surrogates can become externref)");
                     }
                 }
-                BitSet earlier = declared[function];
-                if (earlier != null && !earlier.equals(r.refs())) {
-                    throw new ProcessingException(Kind.CONFLICTING_RECORDS, r.name(), r.offset(),
-                            "function " + names.of(function) + " is described twice with different references: "
-                                    + earlier + " and " + r.refs());
-                }
                 if (surrogates.isSurrogateFunction(function)) {
                     throw new ProcessingException(Kind.BAD_SURROGATE_IMPORT, r.name(), r.offset(),
                             "the __externrefs section describes " + who + ", which is one of the externref.* surrogates");
                 }
-                if (earlier == null) {
-                    declared[function] = r.refs();
+                // An export that only forwards (a WASI command's `.command_export`) passes the
+                // references through: the record describes the function it forwards to as well.
+                List<Integer> described = List.of(function);
+                if (r.isExport() && !r.refs().isEmpty()) {
+                    ForwardingWrappers.Shape shape = wrappers.of(function);
+                    if (shape.forwards()) {
+                        described = shape.chain();
+                    }
                 }
-                if (earlier == null && !r.refs().isEmpty()) {
-                    refPositions[function] = r.refs();
+                boolean first = declared[function] == null;
+                for (int f : described) {
+                    describe(f, r);
+                }
+                if (first && !r.refs().isEmpty()) {
                     String line = (r.isExport() ? r.name() : r.module() + "." + r.name()) + " " + patchedType(function);
                     (r.isExport() ? exportReport : importReport).add(line);
+                }
+            }
+        }
+
+        /** Records {@code r}'s positions for {@code function}; the first record of a function wins, a differing one is an error. */
+        private void describe(int function, FunctionRecord r) {
+            BitSet earlier = declared[function];
+            if (earlier != null && !earlier.equals(r.refs())) {
+                throw new ProcessingException(Kind.CONFLICTING_RECORDS, r.name(), r.offset(),
+                        "function " + names.of(function) + " is described twice with different references: "
+                                + earlier + " and " + r.refs());
+            }
+            if (earlier == null) {
+                declared[function] = r.refs();
+                if (!r.refs().isEmpty()) {
+                    refPositions[function] = r.refs();
                 }
             }
         }

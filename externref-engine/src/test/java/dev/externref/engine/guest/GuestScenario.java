@@ -80,6 +80,7 @@ final class GuestScenario {
             GuestScenario s = new GuestScenario(firstRun ? first : fresh.get());
             try {
                 run.getValue().accept(s);
+                s.host.checkNoOutput();
             } catch (GuestMismatch e) {
                 throw firstRun ? e : new GuestMismatch("fresh instance, " + run.getKey() + ": " + e.getMessage(), e);
             } finally {

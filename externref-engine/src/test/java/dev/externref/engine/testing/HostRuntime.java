@@ -7,6 +7,7 @@ import dev.externref.host.ExternRefs;
 import dev.externref.host.chicory.ChicoryHost;
 import dev.externref.host.endive.EndiveHost;
 
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -21,9 +22,17 @@ import java.util.function.ToIntFunction;
 public enum HostRuntime {
     CHICORY {
         @Override
-        public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped) {
-            ChicoryHost host = build(ChicoryHost.builder(com.dylibso.chicory.wasm.Parser.parse(module)),
-                    instance -> instance.memory()::readBytes, refs, imports, hook, dropped);
+        public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped,
+                OutputStream wasiOutput) {
+            var parsed = com.dylibso.chicory.wasm.Parser.parse(module);
+            ChicoryHost.Builder builder = ChicoryHost.builder(parsed);
+            if (importsWasi(parsed.importSection().stream().map(i -> i.module()))) {
+                var options = com.dylibso.chicory.wasi.WasiOptions.builder()
+                        .withStdout(wasiOutput).withStderr(wasiOutput).build();
+                builder.addFunction(com.dylibso.chicory.wasi.WasiPreview1.builder().withOptions(options).build()
+                        .toHostFunctions());
+            }
+            ChicoryHost host = build(builder, instance -> instance.memory()::readBytes, refs, imports, hook, dropped);
             return guest(host, table -> {
                 var t = host.instance().exports().table(table);
                 List<Object> slots = new ArrayList<>(t.size());
@@ -36,9 +45,17 @@ public enum HostRuntime {
     },
     ENDIVE {
         @Override
-        public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped) {
-            EndiveHost host = build(EndiveHost.builder(run.endive.wasm.Parser.parse(module)),
-                    instance -> instance.memory()::readBytes, refs, imports, hook, dropped);
+        public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped,
+                OutputStream wasiOutput) {
+            var parsed = run.endive.wasm.Parser.parse(module);
+            EndiveHost.Builder builder = EndiveHost.builder(parsed);
+            if (importsWasi(parsed.importSection().stream().map(i -> i.module()))) {
+                var options = run.endive.wasi.WasiOptions.builder()
+                        .withStdout(wasiOutput).withStderr(wasiOutput).build();
+                builder.addFunction(run.endive.wasi.WasiPreview1.builder().withOptions(options).build()
+                        .toHostFunctions());
+            }
+            EndiveHost host = build(builder, instance -> instance.memory()::readBytes, refs, imports, hook, dropped);
             return guest(host, table -> {
                 var t = host.instance().exports().table(table);
                 List<Object> slots = new ArrayList<>(t.size());
@@ -125,10 +142,27 @@ public enum HostRuntime {
         }
     }
 
+    /** The module WASI preview 1 imports come from ({@code wasm32-wasip1} guests). */
+    public static final String WASI_MODULE = "wasi_snapshot_preview1";
+
+    private static boolean importsWasi(java.util.stream.Stream<String> importModules) {
+        return importModules.anyMatch(WASI_MODULE::equals);
+    }
+
     /**
      * Instantiates a processed module with these host functions and, if {@code hook} is not
-     * null, the drop hook (telling {@code dropped} before each release).
+     * null, the drop hook (telling {@code dropped} before each release); a module without WASI
+     * imports.
+     */
+    public Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook, Consumer<Object> dropped) {
+        return start(module, refs, imports, hook, dropped, OutputStream.nullOutputStream());
+    }
+
+    /**
+     * As {@link #start(byte[], ExternRefs, List, DropFunction, Consumer)}; a module that imports
+     * {@code wasi_snapshot_preview1} gets the runtime's WASI (no arguments, environment or
+     * directories), writing its stdout and stderr to {@code wasiOutput}.
      */
     public abstract Guest start(byte[] module, ExternRefs refs, List<Import> imports, DropFunction hook,
-            Consumer<Object> dropped);
+            Consumer<Object> dropped, OutputStream wasiOutput);
 }

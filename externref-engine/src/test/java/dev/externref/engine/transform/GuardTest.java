@@ -162,7 +162,9 @@ class GuardTest {
 
     @Test
     void aMisplacedGuardInAnUnexportedFunctionIsNamedFromTheNameSection() {
-        String extra = "(func $helper (param i32) (result i32) nop call $guard local.get 0 call $get i32.const 1 i32.add)";
+        // Called from an export: a function nothing reaches would only lose its code.
+        String extra = "(func $helper (param i32) (result i32) nop call $guard local.get 0 call $get i32.const 1 i32.add)"
+                + "(func (export \"calls_helper\") (param i32) (result i32) local.get 0 call $helper)";
         byte[] input = Modules.withCustomSection(Demo.module(extra, Demo.records()), "name",
                 Modules.functionNames(java.util.Map.of(Demo.FUNCTIONS, "my_crate::helper")));
         ProcessingException e = assertThrows(ProcessingException.class, () -> WITH_HOOK.process(input));
@@ -188,7 +190,7 @@ class GuardTest {
     @Test
     void aReferenceFromAnUnguardedFunctionUsedAsANumberIsAnUnexpectedCall() {
         String extra = """
-                  (func $sneaky (param $n i32) (result i32) (local $r i32)
+                  (func $sneaky (export "sneaky") (param $n i32) (result i32) (local $r i32)
                     i32.const 4661
                     drop
                     local.get $n
