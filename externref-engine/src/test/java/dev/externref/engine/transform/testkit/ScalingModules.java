@@ -63,6 +63,11 @@ public final class ScalingModules {
         /** Function types. */
         TYPES;
 
+        /** The largest n the processor accepts: the analysis takes at most 50,000 locals in a function. */
+        public int maxSize() {
+            return this == LOCALS ? 49_000 : Integer.MAX_VALUE;
+        }
+
         /** The lower-case name with dashes, as the benchmark's arguments take it. */
         public String label() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');
