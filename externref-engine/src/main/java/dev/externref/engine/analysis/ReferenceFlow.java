@@ -686,6 +686,12 @@ public final class ReferenceFlow {
         }
     }
 
+    /** Whether {@link #checkKind} would report an error for this value. */
+    private static boolean wrongKind(long v, boolean wantRef) {
+        long k = kind(v);
+        return k != BOTTOM && (k == CONFLICT || wantRef != (k == REF));
+    }
+
     private void checkKind(long v, boolean wantRef, String where) {
         long k = kind(v);
         if (k == BOTTOM) {
@@ -813,7 +819,13 @@ public final class ReferenceFlow {
         BitSet refs = signatures.referencePositions(callee);
         int np = t.params().size();
         for (int i = np - 1; i >= 0; i--) {
-            checkKind(pop(), refs.get(i), "parameter " + i + " of " + signatures.nameOf(callee));
+            long v = pop();
+            boolean wantRef = refs.get(i);
+            if (wrongKind(v, wantRef)) { // the callee is named only for the message: naming costs a lookup
+                checkKind(v, wantRef, "parameter " + i + " of " + signatures.nameOf(callee));
+            } else if (!wantRef) {
+                escapeIfSym(v);
+            }
         }
         for (int j = 0; j < t.results().size(); j++) {
             push(refs.get(np + j) ? REF : INT);

@@ -34,6 +34,11 @@ public final class Export {
         return n;
     }
 
+    /** The name's length in UTF-8 bytes, known without decoding it. */
+    public int nameLength() {
+        return nameLength;
+    }
+
     /** Whether the name is {@code utf8}, compared without decoding it. */
     public boolean nameIs(byte[] utf8) {
         return Arrays.equals(module, nameStart, nameStart + nameLength, utf8, 0, utf8.length);

@@ -4,6 +4,9 @@ package dev.externref.engine.format;
 public enum ExternalKind {
     FUNCTION(IndexSpace.FUNCTION), TABLE(IndexSpace.TABLE), MEMORY(IndexSpace.MEMORY), GLOBAL(IndexSpace.GLOBAL), TAG(IndexSpace.TAG);
 
+    /** By kind byte: {@code values()} would copy the array for every import and export read. */
+    private static final ExternalKind[] BY_BYTE = values();
+
     private final IndexSpace space;
 
     ExternalKind(IndexSpace space) {
@@ -24,7 +27,7 @@ public enum ExternalKind {
 
     /** An export's kind byte, or null when malformed: 0x00 to 0x04 (exact function imports have no export counterpart). */
     static ExternalKind ofExportByte(int b) {
-        return b >= 0 && b < 5 ? values()[b] : null;
+        return b >= 0 && b < BY_BYTE.length ? BY_BYTE[b] : null;
     }
 
     static final int EXACT_FUNCTION_IMPORT = 0x20;

@@ -5,39 +5,65 @@ import dev.externref.engine.format.ExternalKind;
 import dev.externref.engine.format.Import;
 import dev.externref.engine.format.WasmModule;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
  * How errors and reports name a function: export name, import name, name-section name, or
  * index. Only the few functions that end up in a message are named, so the name section is
- * read on the first request, not for every module.
+ * read on the first request, not for every module. The export and import of each function
+ * are indexed on the first request too: scanning the exports per name asked for made a
+ * module with many described exports quadratic.
  */
 final class FunctionNames {
     private final WasmModule m;
     private Map<Integer, String> nameSection;
+    /** Per function: the position of its first function export, or -1; null until asked. */
+    private int[] exportOf;
+    /** Per imported function: its position in the import section; null until asked. */
+    private int[] importOf;
 
     FunctionNames(WasmModule m) {
         this.m = m;
     }
 
     synchronized String of(int function) {
-        for (Export e : m.exports()) {
-            if (e.kind() == ExternalKind.FUNCTION && e.index() == function) {
-                return "export '" + e.name() + "' (function " + function + ")";
-            }
+        if (exportOf == null) {
+            index();
         }
-        if (function < m.importedFunctionCount()) {
-            int f = 0;
-            for (Import imp : m.imports()) {
-                if (imp.kind() == ExternalKind.FUNCTION && f++ == function) {
-                    return "import '" + imp.module() + "." + imp.name() + "' (function " + function + ")";
-                }
-            }
+        if (function >= 0 && function < exportOf.length && exportOf[function] >= 0) {
+            return "export '" + m.exports().get(exportOf[function]).name() + "' (function " + function + ")";
+        }
+        if (function >= 0 && function < importOf.length) {
+            Import imp = m.imports().get(importOf[function]);
+            return "import '" + imp.module() + "." + imp.name() + "' (function " + function + ")";
         }
         if (nameSection == null) {
             nameSection = m.functionNames();
         }
         String n = nameSection.get(function);
         return n != null ? "'" + n + "' (function " + function + ")" : "function " + function;
+    }
+
+    private void index() {
+        List<Export> exports = m.exports();
+        List<Import> imports = m.imports();
+        LookupWork.add(exports.size() + imports.size());
+        exportOf = new int[m.functionCount()];
+        Arrays.fill(exportOf, -1);
+        for (int i = 0; i < exports.size(); i++) {
+            Export e = exports.get(i);
+            if (e.kind() == ExternalKind.FUNCTION && e.index() >= 0 && e.index() < exportOf.length && exportOf[e.index()] < 0) {
+                exportOf[e.index()] = i;
+            }
+        }
+        importOf = new int[m.importedFunctionCount()];
+        int f = 0;
+        for (int i = 0; i < imports.size(); i++) {
+            if (imports.get(i).kind() == ExternalKind.FUNCTION) {
+                importOf[f++] = i;
+            }
+        }
     }
 }

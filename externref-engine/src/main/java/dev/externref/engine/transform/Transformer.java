@@ -23,6 +23,7 @@ import dev.externref.engine.transform.ExternrefSection.FunctionRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,6 +146,13 @@ public final class Transformer {
             }
 
             // Signatures of described imports and exports.
+            int[] importOfFunction = new int[m.importedFunctionCount()];
+            int[] functionOfImport = functionIndexOfImport();
+            for (int i = 0; i < functionOfImport.length; i++) {
+                if (functionOfImport[i] >= 0) {
+                    importOfFunction[functionOfImport[i]] = i;
+                }
+            }
             for (int f = 0; f < refPositions.length; f++) {
                 if (refPositions[f] == null) {
                     continue;
@@ -152,9 +160,9 @@ public final class Transformer {
                 FuncType patched = patchedType(f);
                 int type = typeIndex(newTypes, typeBase, patched);
                 if (f < m.importedFunctionCount()) {
-                    Import imp = m.imports().get(importIndexOfFunction(f));
+                    Import imp = m.imports().get(importOfFunction[f]);
                     ByteWriter e = new ByteWriter(32).name(imp.module()).name(imp.name()).u8(0).u32(type);
-                    w.replaceEntry(Section.IMPORT, importIndexOfFunction(f), e.toByteArray());
+                    w.replaceEntry(Section.IMPORT, importOfFunction[f], e.toByteArray());
                 } else {
                     w.replaceEntry(Section.FUNCTION, f - m.importedFunctionCount(), new ByteWriter(5).u32(type).toByteArray());
                 }
@@ -301,10 +309,13 @@ public final class Transformer {
 
         /** Checks every record against the module (ABI.md rules) and fills {@link #refPositions}. */
         private void resolveRecords() {
+            Map<String, Export> exportsByName = exportsNamedByRecords();
+            Map<String, Map<String, Integer>> importsByName = importsByName();
+            int[] functionOfImport = functionIndexOfImport();
             for (FunctionRecord r : records) {
                 int function;
                 if (r.isExport()) {
-                    Export e = findExport(r.name());
+                    Export e = exportsByName.get(r.name());
                     if (e == null) {
                         throw new ProcessingException(Kind.MISSING_EXPORT, r.name(), r.offset(),
                                 "the __externrefs section describes export '" + r.name() + "', but the module has no such export");
@@ -316,7 +327,9 @@ public final class Transformer {
                     }
                     function = e.index();
                 } else {
-                    int i = findImport(r.module(), r.name());
+                    Map<String, Integer> inModule = importsByName.get(r.module());
+                    Integer position = inModule == null ? null : inModule.get(r.name());
+                    int i = position == null ? -1 : position;
                     if (i < 0) {
                         continue; // declared but never used: ignored
                     }
@@ -326,7 +339,7 @@ public final class Transformer {
                                 "the __externrefs section describes import '" + r.module() + "." + r.name() + "', which is a "
                                         + imp.kind().name().toLowerCase() + ", not a function");
                     }
-                    function = functionIndexOfImport(i);
+                    function = functionOfImport[i];
                 }
                 FuncType t = m.funcType(m.functionTypeIndex(function));
                 String who = r.displayName();
@@ -424,45 +437,67 @@ public final class Transformer {
             return new FuncType(params, results);
         }
 
-        private Export findExport(String name) {
-            byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-            for (Export e : m.exports()) {
-                if (e.nameIs(utf8)) {
-                    return e;
+        /**
+         * The exports the records name, by name (the first export of each name), from one pass
+         * over the exports: only names of a length some record has are decoded.
+         */
+        private Map<String, Export> exportsNamedByRecords() {
+            Map<String, Export> named = new HashMap<>();
+            BitSet lengths = new BitSet();
+            for (FunctionRecord r : records) {
+                if (r.isExport()) {
+                    named.put(r.name(), null);
+                    lengths.set(r.name().getBytes(StandardCharsets.UTF_8).length);
                 }
             }
-            return null;
+            if (named.isEmpty()) {
+                return named;
+            }
+            List<Export> exports = m.exports();
+            LookupWork.add(exports.size());
+            for (Export e : exports) {
+                if (lengths.get(e.nameLength())) {
+                    String name = e.name();
+                    if (named.containsKey(name) && named.get(name) == null) {
+                        named.put(name, e);
+                    }
+                }
+            }
+            return named;
         }
 
-        private int findImport(String module, String name) {
+        /** Import positions by module and name (the first import of each), or null when no record names an import. */
+        private Map<String, Map<String, Integer>> importsByName() {
+            boolean any = false;
+            for (FunctionRecord r : records) {
+                any |= !r.isExport();
+            }
+            if (!any) {
+                return null;
+            }
+            Map<String, Map<String, Integer>> byModule = new HashMap<>();
             List<Import> imports = m.imports();
+            LookupWork.add(imports.size());
             for (int i = 0; i < imports.size(); i++) {
-                if (imports.get(i).module().equals(module) && imports.get(i).name().equals(name)) {
-                    return i;
+                Import imp = imports.get(i);
+                Map<String, Integer> byName = byModule.get(imp.module());
+                if (byName == null) {
+                    byModule.put(imp.module(), byName = new HashMap<>());
                 }
+                byName.putIfAbsent(imp.name(), i);
             }
-            return -1;
+            return byModule;
         }
 
-        private int functionIndexOfImport(int importIndex) {
-            int f = 0;
-            for (int i = 0; i < importIndex; i++) {
-                if (m.imports().get(i).kind() == ExternalKind.FUNCTION) {
-                    f++;
-                }
-            }
-            return f;
-        }
-
-        private int importIndexOfFunction(int function) {
-            int f = 0;
+        /** Per import position: its function index, or -1 for an import of another kind. */
+        private int[] functionIndexOfImport() {
             List<Import> imports = m.imports();
+            int[] function = new int[imports.size()];
+            int f = 0;
             for (int i = 0; i < imports.size(); i++) {
-                if (imports.get(i).kind() == ExternalKind.FUNCTION && f++ == function) {
-                    return i;
-                }
+                function[i] = imports.get(i).kind() == ExternalKind.FUNCTION ? f++ : -1;
             }
-            throw new IllegalArgumentException("function " + function + " is not imported");
+            return function;
         }
 
         private void addGlue(ModuleWriter w, Map<FuncType, Integer> newTypes, int typeBase, FuncType type, byte[] body) {
