@@ -1,5 +1,11 @@
 package dev.externref.engine;
 
+import dev.externref.engine.error.ProcessingException;
+
+import dev.externref.engine.error.MalformedModuleException;
+
+import dev.externref.engine.transform.TransformOptions;
+import dev.externref.engine.transform.TransformOutcome;
 import dev.externref.engine.transform.Transformer;
 
 import java.util.Objects;
@@ -60,7 +66,22 @@ public final class ExternrefProcessor {
      */
     public ProcessingResult process(byte[] module) {
         Objects.requireNonNull(module, "module");
-        return new Transformer(tableName, dropFunction, slotAllocator, parallelism).process(module);
+        TransformOptions options = new TransformOptions(tableName,
+                dropFunction == null ? null : dropFunction.module(), dropFunction == null ? null : dropFunction.name(),
+                slotAllocator == SlotAllocator.AMORTIZED, parallelism, version());
+        TransformOutcome out = new Transformer(options).process(module);
+        if (!out.changed()) {
+            return new ProcessingResult(module, false, ProcessingReport.nothingToDo());
+        }
+        ProcessingReport report = new ProcessingReport(out.imports(), out.exports(), out.redirectedCalls(),
+                out.removedGuards(), out.retypedFunctions(), tableName, dropFunction, out.warnings());
+        return new ProcessingResult(out.buffer(), out.size(), true, report);
+    }
+
+    /** This engine's version (from the jar's manifest), or {@code dev} when run from classes. */
+    public static String version() {
+        String v = ExternrefProcessor.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     public static final class Builder {

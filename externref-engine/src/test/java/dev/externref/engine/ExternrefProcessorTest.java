@@ -1,5 +1,7 @@
 package dev.externref.engine;
 
+import dev.externref.engine.error.MalformedModuleException;
+
 import dev.externref.engine.testing.SharedFiles;
 import dev.externref.engine.transform.testkit.Demo;
 import dev.externref.engine.transform.testkit.Modules;

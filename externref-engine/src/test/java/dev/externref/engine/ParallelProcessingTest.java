@@ -1,5 +1,7 @@
 package dev.externref.engine;
 
+import dev.externref.engine.error.MalformedModuleException;
+
 import dev.externref.engine.testing.Checkout;
 import dev.externref.engine.testing.NpmModule;
 import dev.externref.engine.testing.NpmModules;

@@ -3,10 +3,10 @@ package dev.externref.maven;
 import dev.externref.engine.io.AtomicFiles;
 import dev.externref.engine.io.IoErrors;
 
-import dev.externref.engine.MalformedModuleException;
-import dev.externref.engine.ProcessingException;
+import dev.externref.engine.error.MalformedModuleException;
+import dev.externref.engine.error.ProcessingException;
 import dev.externref.engine.ProcessingResult;
-import dev.externref.engine.WasmException;
+import dev.externref.engine.error.WasmException;
 import dev.externref.engine.wasmopt.WasmOpt;
 import dev.externref.engine.wasmopt.WasmOptException;
 import dev.externref.maven.ModuleFinder.FoundModule;

@@ -1,7 +1,7 @@
 package dev.externref.engine.analysis;
 
-import dev.externref.engine.ProcessingException;
-import dev.externref.engine.ProcessingException.Kind;
+import dev.externref.engine.error.ProcessingException;
+import dev.externref.engine.error.ProcessingException.Kind;
 import dev.externref.engine.format.ByteWriter;
 import dev.externref.engine.format.FuncType;
 import dev.externref.engine.format.FunctionBody;

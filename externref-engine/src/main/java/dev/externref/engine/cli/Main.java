@@ -3,7 +3,7 @@ package dev.externref.engine.cli;
 import dev.externref.engine.DropFunction;
 import dev.externref.engine.ExternrefProcessor;
 import dev.externref.engine.ProcessingResult;
-import dev.externref.engine.WasmException;
+import dev.externref.engine.error.WasmException;
 import dev.externref.engine.io.AtomicFiles;
 import dev.externref.engine.io.IoErrors;
 import dev.externref.engine.wasmopt.WasmOpt;
@@ -89,7 +89,7 @@ public final class Main {
             return OK;
         }
         if (options.version()) {
-            new PrintStream(stdout, true).println("externref " + version());
+            new PrintStream(stdout, true).println("externref " + ExternrefProcessor.version());
             return OK;
         }
         String source = options.input().equals(STANDARD_STREAM) ? "<stdin>" : options.input();
@@ -161,11 +161,6 @@ public final class Main {
             result.report().warnings().forEach(w -> err.println("externref: warning: " + source + ": " + w));
         }
         return OK;
-    }
-
-    static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 
     /** The parsed command line. */

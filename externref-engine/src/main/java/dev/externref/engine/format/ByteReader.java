@@ -1,6 +1,6 @@
 package dev.externref.engine.format;
 
-import dev.externref.engine.MalformedModuleException;
+import dev.externref.engine.error.MalformedModuleException;
 
 /**
  * A cursor over a window {@code [pos, limit)} of the module's bytes. Positions are absolute

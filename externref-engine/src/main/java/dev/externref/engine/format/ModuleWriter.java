@@ -1,7 +1,7 @@
 package dev.externref.engine.format;
 
-import dev.externref.engine.MalformedModuleException;
-import dev.externref.engine.WasmException;
+import dev.externref.engine.error.MalformedModuleException;
+import dev.externref.engine.error.WasmException;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.externref.engine.format;
 
-import dev.externref.engine.MalformedModuleException;
+import dev.externref.engine.error.MalformedModuleException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

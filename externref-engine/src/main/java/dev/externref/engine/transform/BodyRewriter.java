@@ -1,7 +1,7 @@
 package dev.externref.engine.transform;
 
-import dev.externref.engine.ProcessingException;
-import dev.externref.engine.ProcessingException.Kind;
+import dev.externref.engine.error.ProcessingException;
+import dev.externref.engine.error.ProcessingException.Kind;
 import dev.externref.engine.analysis.FlowEdit;
 import dev.externref.engine.analysis.ReferenceFlow;
 import dev.externref.engine.analysis.Signatures;

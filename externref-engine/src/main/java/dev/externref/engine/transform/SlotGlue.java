@@ -1,6 +1,5 @@
 package dev.externref.engine.transform;
 
-import dev.externref.engine.SlotAllocator;
 import dev.externref.engine.format.ByteWriter;
 
 /**
@@ -11,7 +10,7 @@ import dev.externref.engine.format.ByteWriter;
  * {@code i >= 0} with {@code get(i) == r} until {@code drop(i)}; {@code get(-1) = null}; live
  * indices never collide; {@code drop} of a free slot does nothing; out-of-range indices trap.
  *
- * <p>{@link SlotAllocator#AMORTIZED} keeps two i32 globals, {@code free} and {@code cursor}.
+ * <p>The amortized allocator keeps two i32 globals, {@code free} and {@code cursor}.
  * Invariants, holding between calls as long as the host only reads the table:
  * <ul>
  *   <li>{@code free} is the number of null slots in {@code [0, table.size)}: insert decrements
@@ -31,7 +30,8 @@ final class SlotGlue {
     private static final int I32 = 0x7F;
     private static final int MIN_GROWTH = 16;
 
-    private final SlotAllocator allocator;
+    /** The amortized allocator; false: the reference processor's lowest-free-slot scan. */
+    private final boolean amortized;
     private final int table;
     private final int free;
     private final int cursor;
@@ -39,10 +39,10 @@ final class SlotGlue {
     /**
      * @param table      the externref table's index
      * @param firstGlobal index of the first of the two globals {@link #globals()} declares
-     *                   (used by {@link SlotAllocator#AMORTIZED} only)
+     *                   (used by the amortized allocator only)
      */
-    SlotGlue(SlotAllocator allocator, int table, int firstGlobal) {
-        this.allocator = allocator;
+    SlotGlue(boolean amortized, int table, int firstGlobal) {
+        this.amortized = amortized;
         this.table = table;
         this.free = firstGlobal;
         this.cursor = firstGlobal + 1;
@@ -50,7 +50,7 @@ final class SlotGlue {
 
     /** Global section entries the glue needs: {@code free} and {@code cursor}, both mutable i32 = 0. */
     byte[][] globals() {
-        if (allocator != SlotAllocator.AMORTIZED) {
+        if (!amortized) {
             return new byte[0][];
         }
         byte[] zero = {I32, 0x01, 0x41, 0x00, 0x0B};
@@ -59,7 +59,7 @@ final class SlotGlue {
 
     /** {@code (externref) -> i32}. */
     byte[] insert() {
-        return allocator == SlotAllocator.AMORTIZED ? amortizedInsert() : linearScanInsert();
+        return amortized ? amortizedInsert() : linearScanInsert();
     }
 
     /** {@code (externref) -> i32}; locals: 1 = slot, 2 = table size. */
@@ -168,7 +168,7 @@ final class SlotGlue {
             w.u8(0x04).u8(0x40).u8(0x0F).u8(0x0B);
         }
         w.u8(0x20).u32(0).u8(0xD0).u8(EXTERNREF).u8(0x26).u32(table);     // table[i] = null
-        if (allocator == SlotAllocator.AMORTIZED) {
+        if (amortized) {
             w.u8(0x23).u32(free).u8(0x41).s64(1).u8(0x6A).u8(0x24).u32(free); // free += 1
         }
         w.u8(0x0B);

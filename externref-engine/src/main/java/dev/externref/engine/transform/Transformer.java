@@ -1,12 +1,7 @@
 package dev.externref.engine.transform;
 
-import dev.externref.engine.DropFunction;
-import dev.externref.engine.ExternrefProcessor;
-import dev.externref.engine.ProcessingException;
-import dev.externref.engine.ProcessingException.Kind;
-import dev.externref.engine.ProcessingReport;
-import dev.externref.engine.ProcessingResult;
-import dev.externref.engine.SlotAllocator;
+import dev.externref.engine.error.ProcessingException;
+import dev.externref.engine.error.ProcessingException.Kind;
 import dev.externref.engine.format.ByteWriter;
 import dev.externref.engine.format.Export;
 import dev.externref.engine.format.ExternalKind;
@@ -41,19 +36,15 @@ public final class Transformer {
     static final String SURROGATE_MODULE = "externref";
     private static final String TOOL = "externref-java";
 
+    private final TransformOptions options;
     private final String tableName;
-    private final DropFunction dropFunction;
-    private final SlotAllocator slotAllocator;
-    private final int parallelism;
 
-    public Transformer(String tableName, DropFunction dropFunction, SlotAllocator slotAllocator, int parallelism) {
-        this.tableName = tableName;
-        this.dropFunction = dropFunction;
-        this.slotAllocator = slotAllocator;
-        this.parallelism = parallelism;
+    public Transformer(TransformOptions options) {
+        this.options = options;
+        this.tableName = options.tableName();
     }
 
-    public ProcessingResult process(byte[] bytes) {
+    public TransformOutcome process(byte[] bytes) {
         WasmModule m = WasmModule.parse(bytes);
         List<Section> recordSections = new ArrayList<>();
         for (Section s : m.sections()) {
@@ -62,7 +53,7 @@ public final class Transformer {
             }
         }
         if (recordSections.isEmpty()) {
-            return new ProcessingResult(bytes, false, ProcessingReport.nothingToDo());
+            return TransformOutcome.unchanged(bytes);
         }
         List<FunctionRecord> records = new ArrayList<>();
         for (Section s : recordSections) {
@@ -97,7 +88,7 @@ public final class Transformer {
             this.declared = new BitSet[m.functionCount()];
         }
 
-        ProcessingResult execute() {
+        TransformOutcome execute() {
             checkOptions();
             resolveRecords();
             checkNotInTables();
@@ -122,7 +113,7 @@ public final class Transformer {
                 }
                 position++;
             }
-            int hookIndex = dropFunction != null ? next++ : -1;
+            int hookIndex = options.hasDropHook() ? next++ : -1;
             int defined = m.definedFunctionCount();
             for (int i = 0; i < defined; i++) {
                 remap[m.importedFunctionCount() + i] = next++;
@@ -219,7 +210,7 @@ public final class Transformer {
                     return r.body();
                 }
             });
-            w.parallelism(parallelism);
+            w.parallelism(options.parallelism());
 
             // The reference table, its export, the drop hook, and the glue functions.
             int table = m.tables().size();
@@ -227,13 +218,13 @@ public final class Transformer {
             if (tableName != null) {
                 w.appendEntry(Section.EXPORT, new ByteWriter(32).name(tableName).u8(0x01).u32(table).toByteArray());
             }
-            if (dropFunction != null) {
+            if (options.hasDropHook()) {
                 int hookType = typeIndex(newTypes, typeBase, new FuncType(List.of(ValType.EXTERNREF), List.of()));
-                w.appendEntry(Section.IMPORT, new ByteWriter(32).name(dropFunction.module()).name(dropFunction.name())
+                w.appendEntry(Section.IMPORT, new ByteWriter(32).name(options.dropModule()).name(options.dropName())
                         .u8(0).u32(hookType).toByteArray());
-                w.nameFunction(hookIndex, dropFunction.toString());
+                w.nameFunction(hookIndex, options.dropHook());
             }
-            SlotGlue glue = new SlotGlue(slotAllocator, table, m.globalCount());
+            SlotGlue glue = new SlotGlue(options.amortizedSlots(), table, m.globalCount());
             for (byte[] global : glue.globals()) {
                 w.appendEntry(Section.GLOBAL, global);
             }
@@ -257,8 +248,8 @@ public final class Transformer {
             w.replaceCustomSection(ExternrefSection.NAME, null);
             Section producers = m.customSection(Producers.SECTION);
             byte[] payload = producers == null
-                    ? Producers.withProcessedBy(in, -1, -1, TOOL, version())
-                    : Producers.withProcessedBy(in, producers.payloadStart(), producers.end(), TOOL, version());
+                    ? Producers.withProcessedBy(in, -1, -1, TOOL, options.version())
+                    : Producers.withProcessedBy(in, producers.payloadStart(), producers.end(), TOOL, options.version());
             if (payload != null) {
                 if (producers == null) {
                     w.appendCustomSection(Producers.SECTION, payload);
@@ -276,9 +267,8 @@ public final class Transformer {
                     retyped.add(names.of(m.importedFunctionCount() + e.getKey()));
                 }
             }
-            ProcessingReport report = new ProcessingReport(importReport, exportReport, redirected, guards, retyped,
-                    tableName, dropFunction, w.warnings());
-            return new ProcessingResult(out.buffer(), out.size(), true, report);
+            return new TransformOutcome(out.buffer(), out.size(), true, importReport, exportReport, redirected, guards,
+                    retyped, w.warnings());
         }
 
         private void checkOptions() {
@@ -292,15 +282,15 @@ public final class Transformer {
                     }
                 }
             }
-            if (dropFunction != null) {
-                if (dropFunction.module().equals(SURROGATE_MODULE)) {
-                    throw new ProcessingException(Kind.BAD_DROP_FUNCTION, dropFunction.toString(), -1,
+            if (options.hasDropHook()) {
+                if (options.dropModule().equals(SURROGATE_MODULE)) {
+                    throw new ProcessingException(Kind.BAD_DROP_FUNCTION, options.dropHook(), -1,
                             "the drop function cannot be imported from module 'externref', which the processor removes");
                 }
                 for (Import imp : m.imports()) {
-                    if (imp.module().equals(dropFunction.module()) && imp.name().equals(dropFunction.name())) {
-                        throw new ProcessingException(Kind.BAD_DROP_FUNCTION, dropFunction.toString(), imp.offset(),
-                                "the module already imports " + dropFunction.module() + "." + dropFunction.name()
+                    if (imp.module().equals(options.dropModule()) && imp.name().equals(options.dropName())) {
+                        throw new ProcessingException(Kind.BAD_DROP_FUNCTION, options.dropHook(), imp.offset(),
+                                "the module already imports " + options.dropModule() + "." + options.dropName()
                                         + "; the drop function must be a new import");
                     }
                 }
@@ -513,10 +503,5 @@ public final class Transformer {
             newTypes.put(t, index = typeBase + newTypes.size());
         }
         return index;
-    }
-
-    static String version() {
-        String v = ExternrefProcessor.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

@@ -204,9 +204,9 @@ class ImportCallTest {
                     i32.const 1)
                 """);
         // Its slot in the table would keep the old type's callers while its type changes: they would trap.
-        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.externref.engine.ProcessingException.class,
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.externref.engine.error.ProcessingException.class,
                 () -> FlowKit.PROCESSOR.process(input));
-        assertEquals(dev.externref.engine.ProcessingException.Kind.UNSUPPORTED_REFERENCE_FLOW, e.kind());
+        assertEquals(dev.externref.engine.error.ProcessingException.Kind.UNSUPPORTED_REFERENCE_FLOW, e.kind());
         assertTrue(e.getMessage().contains("make") && e.getMessage().contains("calls through a table"), e.getMessage());
         assertTrue(e.getMessage().contains("byte offset " + e.offset()), e.getMessage());
     }

@@ -2,8 +2,8 @@ package dev.externref.engine.analysis;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.types.ValType;
-import dev.externref.engine.ProcessingException;
-import dev.externref.engine.ProcessingException.Kind;
+import dev.externref.engine.error.ProcessingException;
+import dev.externref.engine.error.ProcessingException.Kind;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.transform.testkit.ValidatedOutputs;
 import org.junit.jupiter.api.Test;

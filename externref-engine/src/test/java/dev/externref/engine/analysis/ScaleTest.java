@@ -1,8 +1,8 @@
 package dev.externref.engine.analysis;
 
 import dev.externref.engine.ExternrefProcessor;
-import dev.externref.engine.ProcessingException;
-import dev.externref.engine.ProcessingException.Kind;
+import dev.externref.engine.error.ProcessingException;
+import dev.externref.engine.error.ProcessingException.Kind;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.format.ExternalKind;
 import dev.externref.engine.format.Import;

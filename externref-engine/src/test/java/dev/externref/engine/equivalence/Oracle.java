@@ -2,7 +2,7 @@ package dev.externref.engine.equivalence;
 
 import dev.externref.engine.DropFunction;
 import dev.externref.engine.ExternrefProcessor;
-import dev.externref.engine.ProcessingException;
+import dev.externref.engine.error.ProcessingException;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.externref.engine.equivalence;
 
-import dev.externref.engine.ProcessingException;
+import dev.externref.engine.error.ProcessingException;
 import dev.externref.engine.format.Export;
 import dev.externref.engine.format.ExternalKind;
 import dev.externref.engine.format.FuncType;

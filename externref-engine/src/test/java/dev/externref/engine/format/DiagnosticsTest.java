@@ -1,7 +1,7 @@
 package dev.externref.engine.format;
 
 import dev.externref.engine.ExternrefProcessor;
-import dev.externref.engine.MalformedModuleException;
+import dev.externref.engine.error.MalformedModuleException;
 import dev.externref.engine.ProcessingResult;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.externref.engine.format;
 
-import dev.externref.engine.MalformedModuleException;
+import dev.externref.engine.error.MalformedModuleException;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -258,7 +258,7 @@ class MalformedInputTest {
         byte[] module = new ModuleBuilder().funcType(new int[0], new int[0])
                 .function(0, body(bytes(0x10, 0x01, 0x0B))).function(0, body(bytes(0x0B))).build();
         IndexRemap dropSecond = IndexRemap.functions(new int[] {0, -1});
-        dev.externref.engine.WasmException e = assertThrows(dev.externref.engine.WasmException.class,
+        dev.externref.engine.error.WasmException e = assertThrows(dev.externref.engine.error.WasmException.class,
                 () -> new ModuleWriter(WasmModule.parse(module), dropSecond).removeEntry(Section.FUNCTION, 1)
                         .removeEntry(Section.CODE, 1).toBytes());
         assertTrue(e.getMessage().contains("function 1 is removed but still used"), e::getMessage);

@@ -1,7 +1,7 @@
 package dev.externref.engine.format;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.externref.engine.MalformedModuleException;
+import dev.externref.engine.error.MalformedModuleException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

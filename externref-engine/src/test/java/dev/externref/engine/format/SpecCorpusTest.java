@@ -1,6 +1,6 @@
 package dev.externref.engine.format;
 
-import dev.externref.engine.MalformedModuleException;
+import dev.externref.engine.error.MalformedModuleException;
 import dev.externref.engine.testing.SpecCase;
 import dev.externref.engine.testing.SpecCorpus;
 import org.junit.jupiter.api.DynamicTest;

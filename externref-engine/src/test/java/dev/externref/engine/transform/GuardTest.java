@@ -2,8 +2,8 @@ package dev.externref.engine.transform;
 
 import com.dylibso.chicory.wasm.Parser;
 import dev.externref.engine.ExternrefProcessor;
-import dev.externref.engine.ProcessingException;
-import dev.externref.engine.ProcessingException.Kind;
+import dev.externref.engine.error.ProcessingException;
+import dev.externref.engine.error.ProcessingException.Kind;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.transform.testkit.Demo;
 import dev.externref.engine.transform.testkit.Modules;

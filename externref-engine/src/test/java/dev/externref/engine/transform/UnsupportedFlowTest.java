@@ -1,7 +1,7 @@
 package dev.externref.engine.transform;
 
 import dev.externref.engine.ExternrefProcessor;
-import dev.externref.engine.ProcessingException;
+import dev.externref.engine.error.ProcessingException;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.testing.Node;
 import dev.externref.engine.transform.testkit.Demo;

@@ -1,4 +1,4 @@
-package dev.externref.engine;
+package dev.externref.engine.error;
 
 /**
  * Base of every error the engine reports: a message for people, and the byte offset in the

@@ -1,4 +1,4 @@
-package dev.externref.engine;
+package dev.externref.engine.error;
 
 /**
  * The input is not a well-formed WebAssembly binary. The only exception the reader throws on

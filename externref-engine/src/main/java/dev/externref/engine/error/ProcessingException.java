@@ -1,4 +1,4 @@
-package dev.externref.engine;
+package dev.externref.engine.error;
 
 /**
  * The module is well formed but breaks the externref ABI, or cannot be transformed safely.
