@@ -14,36 +14,67 @@ import dev.externref.engine.testing.Checkout;
 import dev.externref.engine.transform.testkit.Modules;
 import dev.externref.engine.transform.testkit.ValidatedOutputs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The analysis must stay near-linear in the size of what it analyzes: thousands of blocks and
- * locals in one function, a deep loop nest, and the largest real module. Timeouts are hang
- * guards only; the measured times are printed for the record.
+ * locals in one function, a deep loop nest, and the largest real module. Each test checks what
+ * the processed module does; growth is checked in bytes the analysing thread allocates (the
+ * JVM counts them exactly; the analysis copies its state, so state copied per block or per
+ * local shows up as quadratic allocation), not in time, which varies too much on a shared
+ * machine. The class timeout is a hang guard only; the measured times are printed for the record.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ScaleTest {
     @RegisterExtension
     static final ValidatedOutputs outputs = new ValidatedOutputs();
 
-    private static final Duration HANG_GUARD = Duration.ofSeconds(60);
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private static <T> T timed(String what, Supplier<T> work) {
         long t0 = System.nanoTime();
-        T result = assertTimeoutPreemptively(HANG_GUARD, work::get, what);
+        T result = work.get();
         System.out.printf("[scale] %s: %.1f ms%n", what, (System.nanoTime() - t0) / 1e6);
         return result;
+    }
+
+    /** Bytes this thread allocates running {@code r}, the least of three runs. */
+    private static long allocated(Runnable r) {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            r.run();
+            least = Math.min(least, THREADS.getCurrentThreadAllocatedBytes() - before);
+        }
+        return least;
+    }
+
+    /**
+     * Four times the size allocates at most {@code bound} times as much (linear work a + bN:
+     * at most 4x; state copied per block or local: about 16x).
+     */
+    private static void assertAllocationGrowth(String what, byte[] small, byte[] large, double bound) {
+        long s = allocated(() -> FlowKit.PROCESSOR.process(small));
+        long l = allocated(() -> FlowKit.PROCESSOR.process(large));
+        System.out.printf("[scale] %s: %.1f MB allocated, at 4x the size %.1f MB (ratio %.2f)%n",
+                what, s / 1e6, l / 1e6, (double) l / s);
+        assertTrue(l <= bound * s, what + ": 4x the size allocates " + (double) l / s + "x the bytes (at most " + bound + "x)");
     }
 
     /**
@@ -110,8 +141,9 @@ class ScaleTest {
 
     @Test
     void theCostGrowsNearLinearly() {
-        // The same shape at 4000 and 16000 blocks and locals, warmed up, best of three: quadratic
-        // growth would cost 16x for 4x the size.
+        // The same shape at 4000 and 16000 blocks and locals, warmed up: quadratic growth would
+        // cost 16x for 4x the size. Checked in bytes allocated; the times (best of three) vary
+        // too much on a shared machine to check and are printed for the record.
         byte[] small = wideModule(4000);
         byte[] large = wideModule(16000);
         for (int i = 0; i < 3; i++) {
@@ -122,7 +154,7 @@ class ScaleTest {
         long l = best(() -> FlowKit.PROCESSOR.process(large));
         System.out.printf("[scale] 4000 blocks/locals: %.1f ms, 16000: %.1f ms (ratio %.1f for 4x the size)%n",
                 s / 1e6, l / 1e6, (double) l / s);
-        assertTrue(l < 8 * s + 100_000_000L, "4x the size costs " + (double) l / s + "x the time");
+        assertAllocationGrowth("4000 blocks/locals", small, large, 8);
     }
 
     /**
@@ -172,14 +204,14 @@ class ScaleTest {
         long l = best(() -> FlowKit.PROCESSOR.process(large));
         System.out.printf("[scale] 2000 frame slots/blocks: %.1f ms, 8000: %.1f ms (ratio %.1f for 4x the size)%n",
                 s / 1e6, l / 1e6, (double) l / s);
-        assertTrue(l < 8 * s + 100_000_000L, "4x the size costs " + (double) l / s + "x the time");
+        assertAllocationGrowth("2000 frame slots/blocks", small, large, 8);
     }
 
     private static long best(Runnable r) {
         long best = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
-            assertTimeoutPreemptively(HANG_GUARD, r::run);
+            r.run();
             best = Math.min(best, System.nanoTime() - t0);
         }
         return best;
@@ -217,20 +249,40 @@ class ScaleTest {
         return b.toByteArray();
     }
 
+    /**
+     * The reference made in the innermost loop reaches the head of the outermost only around its
+     * back edge: the fixpoint needs more than one pass, and must converge within its limit
+     * (processing fails otherwise) to the right answer: $x a reference at the head.
+     */
     @Test
-    void aDeepLoopNest() {
+    void aDeepLoopNestConvergesWithinThePassLimit() {
         int depth = 2000;
         byte[] placeholder = FlowKit.module("(func (export \"nest\") (param $n i32) (result i32) unreachable)");
         byte[] input = FlowKit.withBody(placeholder, FlowKit.FIRST - FlowKit.IMPORTED, nest(depth));
         ProcessingResult r = timed("a nest of " + depth + " loops", () -> outputs.process(FlowKit.PROCESSOR, input, "nest"));
+        assertTrue(r.report().retypedFunctions().stream().anyMatch(f -> f.contains("nest")),
+                r.report().retypedFunctions()::toString);
+        var parsed = com.dylibso.chicory.wasm.Parser.parse(r.output());
+        List<com.dylibso.chicory.wasm.types.ValType> locals =
+                parsed.codeSection().getFunctionBody(FlowKit.FIRST - FlowKit.IMPORTED).localTypes();
+        assertEquals(1, locals.stream().filter(t -> t.equals(com.dylibso.chicory.wasm.types.ValType.ExternRef)).count(),
+                "$x became an externref local: " + locals.subList(0, Math.min(5, locals.size())));
         FlowKit.Host host = new FlowKit.Host(r.output());
         assertEquals(0 + 7, host.call("nest", 7), "null on the first outer iteration, the reference on the second");
+        assertEquals(0 + 2, host.call("nest", 2));
+        host.assertClean();
     }
 
+    /**
+     * A chain of copies around one back edge, x[k] = x[k-1] for k from n down to 1, then x[0] =
+     * a new reference: the reference moves one local further per iteration of the loop, and so
+     * per pass of the fixpoint. Sound, but not what rustc emits. With a chain longer than the
+     * pass limit (64) the analysis stops and names the loop instead of iterating on. (Shorter
+     * chains are refused too, for another reason: the first iteration copies the never-written
+     * locals, which the analysis reads as integers, into locals that later hold references.)
+     */
     @Test
-    void aLongChainOfCopiesAroundOneBackEdgeConvergesOrIsNamed() {
-        // x[k] = x[k-1] for k from n down to 1, then x[0] = a new reference: the reference moves
-        // one local per iteration of the fixpoint. Sound, but not what rustc emits.
+    void aLongChainOfCopiesAroundOneBackEdgeIsNamed() {
         int n = 100;
         StringBuilder w = new StringBuilder("(func (export \"chain\") (param $i i32) (result i32)\n  (local");
         for (int k = 0; k <= n; k++) {
@@ -244,27 +296,32 @@ class ScaleTest {
         w.append("    local.get $i\n    i32.const 1\n    i32.sub\n    local.tee $i\n    br_if 0\n  end\n");
         w.append("  local.get ").append(n + 1).append("\n  call $host_len)\n");
         byte[] input = FlowKit.module(w.toString());
-        try {
-            ProcessingResult r = timed("a chain of " + n + " copies", () -> outputs.process(FlowKit.PROCESSOR, input, "chain"));
-            FlowKit.Host host = new FlowKit.Host(r.output());
-            assertEquals(0, host.call("chain", 5), "null: the reference has not reached the end of the chain");
-            assertEquals(3, host.call("chain", n + 1));
-        } catch (ProcessingException e) {
-            System.out.println("[scale] chain of " + n + " copies refused: " + e.getMessage());
-            FlowKit.assertRefusal(e, Kind.UNSUPPORTED_REFERENCE_FLOW, "export 'chain'",
-                    FlowKit.offset(input, FlowKit.FIRST, 0x03, -1), "did not converge", "loop");
-        }
+        ProcessingException e = timed("a chain of " + n + " copies", () -> FlowKit.refused(input));
+        FlowKit.assertRefusal(e, Kind.UNSUPPORTED_REFERENCE_FLOW, "export 'chain'",
+                FlowKit.offset(input, FlowKit.FIRST, 0x03, -1), "did not converge after 64 passes", "loop at byte offset");
     }
 
     // ---------------------------------------------------------------- the largest real module
 
     @Test
-    void theAnalysisCostOnTheLargestRealModule() throws Exception {
+    void theLargestRealModuleIsProcessedCompletely() throws Exception {
         Path file = Checkout.root().resolve("fixtures/modules/dev.wasm");
         byte[] input = Files.readAllBytes(file);
         ExternrefProcessor processor = ExternrefProcessor.builder().build();
         ProcessingResult r = outputs.process(processor, input, "dev.wasm");
         assertTrue(r.changed());
+        // What it did (fixtures/modules/MANIFEST.md: 26 references spilled to the shadow stack in
+        // 9 functions, guards after the spills): every surrogate import gone, every guard removed.
+        System.out.println("[scale] dev.wasm: " + r.report().summary());
+        assertEquals("5 import(s) and 6 export(s) patched, 26 call(s) redirected, 6 guard(s) removed,"
+                + " locals retyped in 9 function(s)", r.report().summary());
+        WasmModule out = WasmModule.parse(r.output());
+        assertTrue(out.imports().stream().noneMatch(i -> i.module().equals("externref")), "no externref.* import is left");
+        assertTrue(out.customSection("__externrefs") == null, "the __externrefs section is gone");
+        assertArrayEquals(r.output(), processor.process(input).output(), "processing is deterministic");
+        assertFalse(processor.process(r.output()).changed(), "the output has nothing left to process");
+
+        // The cost, for the record: most of it is reading and writing 1.8 MB.
         for (int i = 0; i < 5; i++) {
             processor.process(input);
             plainRewrite(input);
@@ -274,7 +331,6 @@ class ScaleTest {
         System.out.printf("[scale] dev.wasm (%d bytes): processing %.1f ms, read+remap+write alone %.1f ms;"
                         + " analysis and body rewriting %.1f ms (%.0f%%)%n", input.length, total / 1e6, plain / 1e6,
                 (total - plain) / 1e6, 100.0 * (total - plain) / total);
-        assertTrue(total < 10 * plain + 200_000_000L, "the analysis dominates: " + total / 1e6 + " ms vs " + plain / 1e6);
     }
 
     /** Parse, drop the externref.* imports and renumber functions, write: no analysis, no bodies rewritten. */
