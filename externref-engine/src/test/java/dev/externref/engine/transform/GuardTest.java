@@ -176,15 +176,24 @@ class GuardTest {
 
     @Test
     void aReferenceKeptInALocalOfAnUnguardedFunctionIsFineWhenItOnlyReachesSinks() {
+        // Exported (undescribed, so it returns the slot) for the test to call it.
         String extra = """
-                  (func $sneaky (param $n i32) (result i32) (local $r i32)
+                  (func $sneaky (export "sneaky") (param $n i32) (result i32) (local $r i32)
                     local.get $n
                     call $host_make
                     local.set $r
                     local.get $r
                     call $insert)
                 """;
-        outputs.process(WITH_HOOK, Demo.module(extra, Demo.records()), "sound unguarded local");
+        ProcessingResult r = outputs.process(WITH_HOOK, Demo.module(extra, Demo.records()), "sound unguarded local");
+        assertTrue(r.report().retypedFunctions().stream().anyMatch(f -> f.contains("sneaky")),
+                "$r holds the reference as an externref: " + r.report().retypedFunctions());
+        Demo.Host host = new Demo.Host(r.output());
+        long slot = host.call("sneaky", 6);
+        Object kept = host.refs.slots(host.table()).get((int) slot);
+        assertEquals("xxxxxx", String.valueOf(kept), "the new reference went from the local into the table, at the slot returned");
+        assertEquals(List.of(kept), host.refs.live(host.table()));
+        assertEquals(List.of(), host.failures);
     }
 
     @Test
@@ -219,8 +228,18 @@ class GuardTest {
                     call $get
                     local.tee $r
                     call $host_len)
+                  (func (export "keep") (param $ref i32) (result i32)
+                    local.get $ref
+                    call $insert)
                 """;
-        outputs.process(WITH_HOOK, Demo.module(extra, Demo.records()), "undescribed export");
+        ProcessingResult r = outputs.process(WITH_HOOK, Demo.module(extra, Demo.records().export("keep", 2, 0)),
+                "undescribed export");
+        assertTrue(r.report().retypedFunctions().stream().anyMatch(f -> f.contains("undescribed")),
+                "$r holds the reference as an externref: " + r.report().retypedFunctions());
+        Demo.Host host = new Demo.Host(r.output());
+        long slot = host.call("keep", host.refs.ref("seven!!"));
+        assertEquals(7, host.call("undescribed", slot), "host.len got the reference from the slot, through the local");
+        assertEquals(List.of(), host.failures);
     }
 
     @Test
