@@ -177,8 +177,22 @@ class OutputTest {
         assertEquals(Kind.TABLE_NAME_TAKEN, memory.kind());
         assertTrue(memory.getMessage().contains("memory"), memory.getMessage());
 
-        outputs.process(ExternrefProcessor.builder().tableName("refs").build(), input, "other name");
-        outputs.process(ExternrefProcessor.builder().tableName(null).build(), input, "no name");
+        // Under another name, or not exported, the table does not clash with the function.
+        ProcessingResult other = outputs.process(ExternrefProcessor.builder().tableName("refs").build(), input, "other name");
+        assertEquals("refs", other.report().tableExport());
+        Map<String, String> exports = exports(Parser.parse(other.output()));
+        assertTrue(String.valueOf(exports.get("externrefs")).startsWith("FUNCTION"), exports::toString);
+        assertTrue(String.valueOf(exports.get("refs")).startsWith("TABLE"), "the table is exported as refs: " + exports);
+        Demo.Host host = new Demo.Host(other.output(), "refs", false);
+        assertEquals(3, host.call("length_of", host.refs.ref("abc")));
+
+        ProcessingResult none = outputs.process(ExternrefProcessor.builder().tableName(null).build(), input, "no name");
+        assertNull(none.report().tableExport());
+        exports = exports(Parser.parse(none.output()));
+        assertTrue(String.valueOf(exports.get("externrefs")).startsWith("FUNCTION"), exports::toString);
+        assertTrue(exports.values().stream().noneMatch(kind -> kind.startsWith("TABLE")), exports::toString);
+        Demo.Host unexported = new Demo.Host(none.output(), null, false);
+        assertEquals(3, unexported.call("length_of", unexported.refs.ref("abc")));
     }
 
     // ---- the drop hook option
