@@ -135,28 +135,89 @@ public final class InstructionReader {
         return dataIndexAt;
     }
 
-    /** Little-endian 8-byte peeks: an opcode and up to 7 bytes of immediates in one load. */
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /**
+     * Little-endian 8-byte peeks: an opcode and up to 7 bytes of immediates in one load. In a
+     * class of its own, so that the view is made when {@link #scanFast} first peeks.
+     */
+    private static final class Peek {
+        static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+        /**
+         * By an instruction's first two bytes (opcode in the low byte), its length if its other
+         * LEB128s have one byte each, the usual case: {@link #scanFast} moves on by this guess
+         * and checks it against the exact length, so the next peek does not wait for the latter.
+         */
+        static final byte[] GUESS = new byte[1 << 16];
+
+        static {
+            int[] shapes = Opcodes.fastShapes(false, false);
+            byte[][] rows = new byte[2][256]; // the second byte below 0x80 (a LEB128's last), or not
+            for (int row = 0; row < 2; row++) {
+                long ends = row == 0 ? CONTINUATION_BITS : CONTINUATION_BITS & ~0x80L; // then one-byte LEB128s
+                int first = (Long.numberOfTrailingZeros(ends) >>> 3) + 1;
+                int both = (Long.numberOfTrailingZeros(ends & (ends - 1)) >>> 3) + 1;
+                for (int op = 0; op < 256; op++) {
+                    int shape = shapes[op];
+                    int length = (first << SHAPE_ONE_LEB | both << SHAPE_TWO_LEBS | FIXED_LENGTHS) >>> shape & 0xF;
+                    rows[row][op] = (byte) (shape < 0 ? 0 : 1 + length);
+                }
+            }
+            for (int second = 0; second < 256; second++) {
+                System.arraycopy(rows[second >>> 7], 0, GUESS, second << 8, 256);
+            }
+        }
+    }
+
+    /** Code bytes this JVM's readers have decoded through {@link #scanToEnd} (a racy count, only a hint). */
+    private static long scannedBytes;
+    /**
+     * Up to this many code bytes, {@link #scanToEnd} decodes through {@link #next()}. A JVM that
+     * decodes no more than that is a short one (the command line on a small module), where the
+     * byte-array view's first use costs more than it saves: the JVM generates and links code for
+     * it, and until then runs it interpreted. The writer's threshold for threads (4 MB of code).
+     */
+    static final long PEEK_WARM_UP_BYTES = 4 << 20;
     /** The continuation bits of the 7 bytes after the opcode. */
     private static final long CONTINUATION_BITS = 0x0080808080808080L;
 
     /**
      * Decodes every instruction up to the expression's final {@code end}, recording index
-     * references: the same result as calling {@link #next()} until {@link #hasNext()} is false.
+     * references: the same result as calling {@link #next()} until {@link #hasNext()} is false,
+     * which is how the JVM's first {@link #PEEK_WARM_UP_BYTES} are decoded; {@link #scanFast}
+     * after them.
+     */
+    void scanToEnd() {
+        if (scannedBytes >= PEEK_WARM_UP_BYTES) {
+            scanFast();
+            return;
+        }
+        int from = r.pos();
+        while (!finished) {
+            next();
+        }
+        scannedBytes += r.pos() - from;
+    }
+
+    /**
+     * {@link #scanToEnd} in a JVM that has decoded its first {@link #PEEK_WARM_UP_BYTES}.
      *
      * <p>Dense code has about two bytes per instruction, so the common instructions are
      * decoded without a branch on their opcode: one 8-byte load holds the opcode and its
      * immediates, the ends of the first two LEB128s come from their continuation bits, the
      * opcode's {@link Opcodes#FAST_SHAPE} row shifts out the length and the change of block depth,
-     * and one test accepts the instruction. Calls and global accesses whose index is recorded
-     * have a short path of their own; every other instruction takes one call to
-     * {@link #outOfLine}, and the last bytes of the buffer go through {@link #next()}.
+     * and one test accepts the instruction. The next position is taken from {@link Peek#GUESS}
+     * (one table load after the peek) when it agrees with that length, so the loop's chain from
+     * one peek to the next is two loads long, and the length's computation runs beside it. Calls
+     * and global accesses whose index is recorded have a short path of their own; every other
+     * instruction takes one call to {@link #outOfLine}, and the last bytes of the buffer go
+     * through {@link #next()}.
      */
-    void scanToEnd() {
+    void scanFast() {
         final byte[] b = r.buffer();
         final int lim = r.limit();
         final int peekEnd = Math.min(lim, b.length - 7); // an 8-byte peek at p stays in the array
         final IndexRefs refs = this.refs;
+        final byte[] guesses = Peek.GUESS;
         // Index immediates nobody records are plain LEB128s.
         final int[] shapes = Opcodes.fastShapes(refs != null && refs.records(IndexSpace.FUNCTION),
                 refs != null && refs.records(IndexSpace.GLOBAL));
@@ -165,8 +226,9 @@ public final class InstructionReader {
         scan:
         while (!finished) {
             while (p < peekEnd) {
-                long w = (long) LONG_LE.get(b, p);
+                long w = (long) Peek.LONG_LE.get(b, p);
                 int shape = shapes[(int) w & 0xFF];
+                int guess = guesses[(int) w & 0xFFFF];
                 long ends = ~(w >>> 8) & CONTINUATION_BITS; // one bit per byte that ends a LEB128
                 int first = (Long.numberOfTrailingZeros(ends) >>> 3) + 1; // 9: not within 7 bytes
                 if (shape >= 0) {
@@ -176,12 +238,20 @@ public final class InstructionReader {
                     int accept = ((shape >>> SHAPE_MAX_SHIFT & 0xF) - length) | (lim - next)
                             | -(((int) (w >>> 8) ^ shape & SHAPE_EXPECT_40) & shape >>> SHAPE_MASK_SHIFT & 0xFF);
                     if (accept >= 0) {
-                        p = next;
                         d += (shape >>> SHAPE_OPEN_SHIFT & 1) - (shape >>> SHAPE_END_SHIFT & 1);
                         if (d < 0) {
+                            p = next;
                             finished = true;
                             d = 0;
                             break scan;
+                        }
+                        // The next position from the guess: the exact one above is only compared
+                        // with it (a branch the processor predicts), so the next peek need not wait.
+                        int guessed = p + guess;
+                        if (guessed == next) {
+                            p = guessed;
+                        } else {
+                            p = next;
                         }
                         continue;
                     }
