@@ -5,6 +5,16 @@ import org.junit.jupiter.api.Test;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.Member;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the transform on the analysis, the analysis on the format, everything on the exceptions; the
  * file output ({@code io}) and {@code wasmopt} stand apart and depend on nothing here. Checked on
  * what the compiler produced (every class the bytecode names, in the constant pool) and on the
- * sources' imports (which also catch an import that is not used).
+ * sources' imports (which also catch an import that is not used). And the exported packages'
+ * public types show no type of a package that is not exported.
  */
 class PackageLayersTest {
     private static final String ROOT = "dev.externref.engine";
@@ -103,6 +115,101 @@ class PackageLayersTest {
                             .replace(p.getFileSystem().getSeparator(), "."))));
         }
         assertEquals(new TreeSet<>(ALLOWED.keySet()), packages, "a new package needs its place in ALLOWED");
+    }
+
+    @Test
+    void theExportedApiShowsOnlyExportedTypes() throws IOException, ClassNotFoundException {
+        Set<String> exported;
+        try (InputStream in = Files.newInputStream(classesDirectory().resolve("module-info.class"))) {
+            exported = ModuleDescriptor.read(in).exports().stream().map(ModuleDescriptor.Exports::source)
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertEquals(Set.of(ROOT, ROOT + ".error", ROOT + ".io", ROOT + ".wasmopt"), exported);
+        Set<String> violations = new TreeSet<>();
+        int types = 0;
+        try (Stream<Path> files = Files.walk(classesDirectory())) {
+            for (Path file : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
+                String relative = classesDirectory().relativize(file).toString().replace(file.getFileSystem().getSeparator(), ".");
+                String name = relative.substring(0, relative.length() - ".class".length());
+                if (name.equals("module-info") || name.endsWith("package-info")
+                        || !exported.contains(name.substring(0, name.lastIndexOf('.')))) {
+                    continue;
+                }
+                Class<?> type = Class.forName(name, false, getClass().getClassLoader());
+                if (!visible(type)) {
+                    continue;
+                }
+                types++;
+                List<Type> shown = new ArrayList<>();
+                shown.add(type.getGenericSuperclass());
+                shown.addAll(List.of(type.getGenericInterfaces()));
+                for (Field f : type.getDeclaredFields()) {
+                    if (visible(f)) {
+                        shown.add(f.getGenericType());
+                    }
+                }
+                List<Executable> executables = new ArrayList<>(List.of(type.getDeclaredMethods()));
+                executables.addAll(List.of(type.getDeclaredConstructors()));
+                for (Executable e : executables) {
+                    if (visible(e) && !e.isSynthetic()) {
+                        shown.addAll(List.of(e.getGenericParameterTypes()));
+                        shown.addAll(List.of(e.getGenericExceptionTypes()));
+                        if (e instanceof java.lang.reflect.Method m) {
+                            shown.add(m.getGenericReturnType());
+                        }
+                    }
+                }
+                for (Type t : shown) {
+                    for (Class<?> c : classesIn(t, new ArrayList<>())) {
+                        String pkg = c.getPackageName();
+                        if (pkg.startsWith(ROOT) && !exported.contains(pkg)) {
+                            violations.add(type.getName() + " shows " + c.getName());
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(types >= 12, "found the API's public types: " + types);
+        assertEquals(Set.of(), violations, "public API naming types of packages that are not exported");
+    }
+
+    private static boolean visible(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getDeclaringClass()) {
+            if (!Modifier.isPublic(c.getModifiers())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean visible(Member member) {
+        int m = member.getModifiers();
+        return Modifier.isPublic(m) || Modifier.isProtected(m) && !Modifier.isFinal(member.getDeclaringClass().getModifiers());
+    }
+
+    private static List<Class<?>> classesIn(Type type, List<Class<?>> into) {
+        if (type instanceof Class<?> c) {
+            into.add(c.isArray() ? c.getComponentType() : c);
+        } else if (type instanceof ParameterizedType p) {
+            classesIn(p.getRawType(), into);
+            for (Type a : p.getActualTypeArguments()) {
+                classesIn(a, into);
+            }
+        } else if (type instanceof GenericArrayType a) {
+            classesIn(a.getGenericComponentType(), into);
+        } else if (type instanceof WildcardType w) {
+            for (Type b : w.getUpperBounds()) {
+                classesIn(b, into);
+            }
+            for (Type b : w.getLowerBounds()) {
+                classesIn(b, into);
+            }
+        } else if (type instanceof TypeVariable<?> v) {
+            for (Type b : v.getBounds()) {
+                classesIn(b, into);
+            }
+        }
+        return into;
     }
 
     /** {@code ""} for the root package, {@code "format"} for {@code dev.externref.engine.format}; sub-packages count as their top package. */
