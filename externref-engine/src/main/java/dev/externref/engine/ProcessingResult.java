@@ -12,6 +12,9 @@ import java.util.Arrays;
  * grow, so its array is usually a little longer than the module. {@link #writeTo} and
  * {@link #outputBuffer} hand out the module without copying it (the CLI and the Maven plugin
  * write files that way); {@link #output} trims it into an array of its own on first call.
+ *
+ * <p>Only {@link ExternrefProcessor#process} makes results. A result is safe to share between
+ * threads.
  */
 public final class ProcessingResult {
     private final byte[] buffer;
@@ -25,12 +28,12 @@ public final class ProcessingResult {
      * @param changed false when the module had no {@code __externrefs} section (nothing to do)
      * @param report  what the processor did, for logs and {@code -v}
      */
-    public ProcessingResult(byte[] output, boolean changed, ProcessingReport report) {
+    ProcessingResult(byte[] output, boolean changed, ProcessingReport report) {
         this(output, output.length, changed, report);
     }
 
     /** A result whose module is the first {@code size} bytes of {@code buffer}. */
-    public ProcessingResult(byte[] buffer, int size, boolean changed, ProcessingReport report) {
+    ProcessingResult(byte[] buffer, int size, boolean changed, ProcessingReport report) {
         if (size < 0 || size > buffer.length) {
             throw new IllegalArgumentException("size " + size + " outside a buffer of " + buffer.length + " bytes");
         }
@@ -41,7 +44,11 @@ public final class ProcessingResult {
         this.trimmed = size == buffer.length ? buffer : null;
     }
 
-    /** The processed module (the input array itself when nothing changed). Do not modify it. */
+    /**
+     * The processed module as an array, trimmed on the first call and the same array after.
+     *
+     * @return the module (the input array itself when nothing changed); do not modify it
+     */
     public byte[] output() {
         byte[] t = trimmed;
         if (t == null) {
@@ -50,27 +57,50 @@ public final class ProcessingResult {
         return t;
     }
 
-    /** The processed module's length in bytes. */
+    /**
+     * The processed module's length.
+     *
+     * @return its length in bytes
+     */
     public int size() {
         return size;
     }
 
-    /** A read-only view of the processed module, without a copy. */
+    /**
+     * The processed module, without a copy.
+     *
+     * @return a new read-only view, from the module's first byte (position 0) to its last (limit)
+     */
     public ByteBuffer outputBuffer() {
         return ByteBuffer.wrap(buffer, 0, size).slice().asReadOnlyBuffer();
     }
 
-    /** Writes the processed module to {@code out}, without a copy. */
+    /**
+     * Writes the processed module to {@code out}, without a copy. The stream is not flushed or
+     * closed.
+     *
+     * @param out where the module goes
+     * @throws IOException when {@code out} fails
+     */
     public void writeTo(OutputStream out) throws IOException {
         out.write(buffer, 0, size);
     }
 
-    /** False when the module had no {@code __externrefs} section (nothing to do). */
+    /**
+     * Whether the processor changed the module.
+     *
+     * @return false when the module had no {@code __externrefs} section (nothing to do), and the
+     *         output is the input
+     */
     public boolean changed() {
         return changed;
     }
 
-    /** What the processor did, for logs and {@code -v}. */
+    /**
+     * What the processor did.
+     *
+     * @return the report, for logs and the command line's {@code -v}
+     */
     public ProcessingReport report() {
         return report;
     }

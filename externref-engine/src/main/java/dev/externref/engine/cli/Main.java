@@ -22,7 +22,8 @@ import java.nio.file.Path;
 /**
  * {@code externref [--table NAME | --table none | --no-table] [--drop-fn MODULE::NAME] [--wasm-opt ARGS] [-o OUT] [-v] IN}:
  * processes one module, like the reference CLI. Exit codes: 0 done (also "nothing to do"),
- * 1 processing or I/O error, 2 usage error, 141 standard output closed early.
+ * 1 processing or I/O error (or a failure of this tool itself), 2 usage error, 141 standard
+ * output closed early. What the processor reads and writes: {@code docs/ABI.md}.
  */
 public final class Main {
     static final int OK = 0;
@@ -74,11 +75,38 @@ public final class Main {
         System.exit(code);
     }
 
-    /** Runs the command; never throws. */
+    /**
+     * Runs the command. Never throws: a failure of the tool itself (an unexpected exception or
+     * error, a bug) is reported on {@code err} as an internal error with its stack trace, and
+     * ends with status 1 as other failures do; running out of memory says to raise {@code -Xmx}.
+     *
+     * @return the exit status
+     */
     static int run(String[] args, InputStream stdin, OutputStream stdout, PrintStream err) {
+        try {
+            return runCommand(args, stdin, stdout, err);
+        } catch (OutOfMemoryError e) {
+            err.println("externref: error: out of memory (raise -Xmx)");
+            return PROCESSING_ERROR;
+        } catch (RuntimeException | Error e) {
+            err.println("externref: internal error: " + e + " (a bug in externref " + ExternrefProcessor.version()
+                    + "; please report it with this trace)");
+            e.printStackTrace(err);
+            return PROCESSING_ERROR;
+        }
+    }
+
+    private static int runCommand(String[] args, InputStream stdin, OutputStream stdout, PrintStream err) {
         Options options;
+        ExternrefProcessor processor;
         try {
             options = Options.parse(args);
+            // Built up front: the options are checked (a table name must be well-formed Unicode)
+            // before any input is read, and a bad one is a usage error.
+            processor = ExternrefProcessor.builder()
+                    .tableName(options.tableName())
+                    .dropFunction(options.dropFunction())
+                    .build();
         } catch (IllegalArgumentException e) {
             err.println("externref: " + e.getMessage());
             err.println("Try 'externref --help'.");
@@ -112,11 +140,7 @@ public final class Main {
         ProcessingResult result;
         byte[] optimized;
         try {
-            result = ExternrefProcessor.builder()
-                    .tableName(options.tableName())
-                    .dropFunction(options.dropFunction())
-                    .build()
-                    .process(input);
+            result = processor.process(input);
             // Only a module that was processed is optimized: "nothing to do" keeps meaning output = input.
             optimized = wasmOpt != null && result.changed() ? wasmOpt.optimize(result.outputBuffer()) : null;
         } catch (WasmException | WasmOptException e) {

@@ -6,10 +6,21 @@ package dev.externref.engine.error;
  * and {@link #offset()} where.
  */
 public class MalformedModuleException extends WasmException {
+    private static final long serialVersionUID = 1L;
+
+    /** What was wrong, without the location. */
     private final String detail;
+    /** The function whose code is malformed, or {@code -1}. */
     private final int functionIndex;
+    /** That function's name, or null. */
     private final String functionName;
 
+    /**
+     * Malformed bytes outside a function's code, or not yet located in one.
+     *
+     * @param message what was wrong, such as what was being read
+     * @param offset  byte offset in the input module
+     */
     public MalformedModuleException(String message, long offset) {
         this(message, offset, -1, null);
     }
@@ -35,6 +46,7 @@ public class MalformedModuleException extends WasmException {
      *
      * @param index the function's index (imports first, as in the function index space)
      * @param name  its name in the {@code name} section, or null
+     * @return a new exception with the same detail, offset and stack trace
      */
     public MalformedModuleException inFunction(int index, String name) {
         MalformedModuleException located = new MalformedModuleException(detail, offset(), index, name);
@@ -42,17 +54,29 @@ public class MalformedModuleException extends WasmException {
         return located;
     }
 
-    /** What was wrong, without the function and the offset. */
+    /**
+     * What was wrong, without the location.
+     *
+     * @return the message without the function and the offset
+     */
     public String detail() {
         return detail;
     }
 
-    /** The index of the function whose code is malformed, or {@code -1} outside code. */
+    /**
+     * The function whose code is malformed.
+     *
+     * @return its index (imports first), or {@code -1} outside code
+     */
     public int functionIndex() {
         return functionIndex;
     }
 
-    /** That function's {@code name}-section name, or null (none, or not in a function). */
+    /**
+     * The name of the function whose code is malformed.
+     *
+     * @return its {@code name}-section name, or null (none, or not in a function)
+     */
     public String functionName() {
         return functionName;
     }

@@ -5,7 +5,7 @@ package dev.externref.engine.error;
  * {@link #kind()} tells the case; the message names the function and the code offset.
  */
 public class ProcessingException extends WasmException {
-    /** The cases of ABI.md, one each. */
+    /** What was wrong; {@code docs/ABI.md} in the repository lists the cases. */
     public enum Kind {
         /** An import from module {@code externref} that is not a function, or has the wrong type. */
         BAD_SURROGATE_IMPORT,
@@ -33,20 +33,42 @@ public class ProcessingException extends WasmException {
         UNSUPPORTED_REFERENCE_FLOW
     }
 
+    private static final long serialVersionUID = 1L;
+
+    /** The case. */
     private final Kind kind;
+    /** The function concerned, or null. */
     private final String function;
 
+    /**
+     * A module the processor cannot transform.
+     *
+     * @param kind     the case
+     * @param function the function concerned (see {@link #function()}), or null
+     * @param offset   byte offset in the input module, or {@code -1} if unknown
+     * @param message  what is wrong and, where it helps, what to change
+     */
     public ProcessingException(Kind kind, String function, long offset, String message) {
         super(message, offset);
         this.kind = kind;
         this.function = function;
     }
 
+    /**
+     * The case, for code that reacts to some of them.
+     *
+     * @return what was wrong
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The function concerned (export/import name, name-section name, or {@code function[N]}), or null. */
+    /**
+     * The function concerned.
+     *
+     * @return its export or import name, {@code name}-section name or {@code function[N]}, or
+     *         null when the error concerns no function
+     */
     public String function() {
         return function;
     }

@@ -51,11 +51,26 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
+    /**
+     * Writes {@code content} to {@code target}.
+     *
+     * @param target  the output file
+     * @param content all of its bytes
+     * @throws IOException when the file cannot be written: a {@link FileSystemException} whose
+     *                     file is {@code target} and whose reason is the system's
+     */
     public static void write(Path target, byte[] content) throws IOException {
         write(target, ByteBuffer.wrap(content));
     }
 
-    /** Writes the bytes from {@code content}'s position to its limit (the buffer itself is left as it is). */
+    /**
+     * Writes the bytes from {@code content}'s position to its limit to {@code target}.
+     *
+     * @param target  the output file
+     * @param content the bytes; its position and limit are left as they are
+     * @throws IOException when the file cannot be written: a {@link FileSystemException} whose
+     *                     file is {@code target} and whose reason is the system's
+     */
     public static void write(Path target, ByteBuffer content) throws IOException {
         try {
             Path file = target.toAbsolutePath();

@@ -32,7 +32,13 @@ public final class IoErrors {
     private IoErrors() {
     }
 
-    /** Why the operation failed, without the file name. */
+    /**
+     * Why an operation failed.
+     *
+     * @param e the failure
+     * @return the system's reason, without the file name; {@code Input/output error} when NIO
+     *         gives none
+     */
     public static String reason(IOException e) {
         if (e instanceof FileSystemException f) {
             if (f.getReason() != null && !f.getReason().isBlank()) {
@@ -49,12 +55,24 @@ public final class IoErrors {
         return message == null || message.isBlank() ? "Input/output error" : message;
     }
 
-    /** Whether the failure is a write to a closed pipe (the reader, e.g. {@code head}, has exited). */
+    /**
+     * Whether the failure is a write to a closed pipe (the reader, e.g. {@code head}, has exited).
+     *
+     * @param e the failure
+     * @return true when its reason is {@value #BROKEN_PIPE}
+     */
     public static boolean isBrokenPipe(IOException e) {
         return BROKEN_PIPE.equals(reason(e));
     }
 
-    /** An exception that names {@code file} and keeps {@code e}'s reason and, as its cause, {@code e}. */
+    /**
+     * The failure, named after the file as the user gave it.
+     *
+     * @param file the file name to report
+     * @param e    the failure
+     * @return an exception whose file is {@code file}, whose reason is {@code e}'s and whose
+     *         cause is {@code e}
+     */
     public static FileSystemException about(String file, IOException e) {
         FileSystemException named = new FileSystemException(file, null, reason(e));
         named.initCause(e);

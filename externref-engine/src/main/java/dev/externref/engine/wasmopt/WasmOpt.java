@@ -48,7 +48,9 @@ public final class WasmOpt {
      * Finds {@code executable} (a path, or a name looked up on {@code PATH}), reads its version
      * and checks it.
      *
-     * @param arguments wasm-opt's arguments, such as {@code -Os}, split on spaces
+     * @param executable the executable, or null or blank for {@code wasm-opt} on the {@code PATH}
+     * @param arguments  wasm-opt's arguments, such as {@code -Os}, split on spaces; null or blank: none
+     * @return a wasm-opt that {@link #optimize} runs with those arguments
      * @throws WasmOptException when it cannot be run, prints no binaryen version, or is a version
      *                          known to break processed modules (the message says what to install)
      */
@@ -81,7 +83,12 @@ public final class WasmOpt {
         return new WasmOpt(exe, args, version, line);
     }
 
-    /** Splits {@code arguments} on spaces; null or blank: none. */
+    /**
+     * Splits wasm-opt's arguments as {@link #locate} does.
+     *
+     * @param arguments the arguments, separated by spaces; null or blank: none
+     * @return the arguments, one per element
+     */
     public static List<String> splitArguments(String arguments) {
         if (arguments == null || arguments.isBlank()) {
             return List.of();
@@ -89,12 +96,20 @@ public final class WasmOpt {
         return List.of(arguments.trim().split("\\s+"));
     }
 
-    /** binaryen's version number, as {@code --version} printed it. */
+    /**
+     * binaryen's version.
+     *
+     * @return the release number, as {@code --version} printed it
+     */
     public int version() {
         return version;
     }
 
-    /** For logs and fingerprints: the version line and the arguments. */
+    /**
+     * The optimizer as a line for logs and up-to-date fingerprints.
+     *
+     * @return the version line and the arguments
+     */
     public String describe() {
         return versionLine + (arguments.isEmpty() ? "" : " " + String.join(" ", arguments));
     }
@@ -186,6 +201,11 @@ public final class WasmOpt {
         }
     }
 
+    /**
+     * The optimizer for diagnostics.
+     *
+     * @return the executable, the version line and the arguments
+     */
     @Override
     public String toString() {
         return executable + " (" + describe() + ")";
