@@ -9,6 +9,7 @@ import dev.externref.engine.format.ValType;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +140,6 @@ final class DecisionLog {
             }
         }
         plan.sort((a, b) -> Integer.compare(a.start(), b.start()));
-        return new FunctionDecisions(List.copyOf(newLocals), List.copyOf(plan));
+        return new FunctionDecisions(Collections.unmodifiableList(newLocals), Collections.unmodifiableList(plan));
     }
 }
