@@ -21,7 +21,11 @@ public class ProcessingException extends WasmException {
         ARITY_MISMATCH,
         /** A marked position does not have type i32. */
         TYPE_MISMATCH,
-        /** A guard call anywhere but the start of a function body. */
+        /**
+         * The reference analysis failed in a function whose guard call is not at the start of its
+         * body (the mark of an optimizer run before the processor). A guard out of place alone is
+         * no error: where the analysis proves the rewrite sound, the guard goes wherever it is.
+         */
         MISPLACED_GUARD,
         /** A reference-returning call whose result is stored in a local outside guarded functions. */
         UNEXPECTED_REFERENCE_CALL,

@@ -1,8 +1,10 @@
 package dev.externref.engine.format;
 
 /**
- * The instruction table: for every opcode, the layout of its immediates. Decoding is driven by
- * these rows alone; a proposal adds rows, not code. Opcodes without a row are unknown and
+ * The instruction table: for every opcode, the layout of its immediates and, where the opcode
+ * fixes it, its stack effect (how many operands it pops and results it pushes). Decoding is
+ * driven by these rows alone, and so is the reference analysis of the instructions it does not
+ * model one by one; a proposal adds rows, not code. Opcodes without a row are unknown and
  * rejected. Prefixed opcodes ({@code 0xFB}, {@code 0xFC}, {@code 0xFD}, {@code 0xFE}) are
  * keyed by their u32 sub-opcode.
  */
@@ -99,16 +101,50 @@ public final class Opcodes {
     static final byte[] SIMD = new byte[0x114];   // 0xFD
     static final byte[] ATOMIC = new byte[0x4F];  // 0xFE
 
+    /*
+     * The stack-effect column of the same rows, one array per table: 1 + (pops << 4 | pushes),
+     * or 0 where the effect is not fixed by the opcode (blocks, branches, calls, whose arity
+     * comes from a type; GC instructions, which no analysis models yet). Types are left out:
+     * what an analysis of references needs is how many values an instruction takes and gives.
+     */
+    private static final byte[] SINGLE_EFFECT = new byte[SINGLE.length];
+    private static final byte[] GC_EFFECT = new byte[GC.length];
+    private static final byte[] MISC_EFFECT = new byte[MISC.length];
+    private static final byte[] SIMD_EFFECT = new byte[SIMD.length];
+    private static final byte[] ATOMIC_EFFECT = new byte[ATOMIC.length];
+
+    /** {@link #stackEffect} of an instruction whose pops and pushes depend on its immediates or on types. */
+    public static final int NO_STACK_EFFECT = -1;
+
     private static void rows(byte[] table, int from, int to, byte kind) {
         for (int op = from; op <= to; op++) {
             table[op] = kind;
         }
     }
 
+    /** Rows with a fixed stack effect: {@code pops} operands in, {@code pushes} results out. */
+    private static void rows(byte[] table, int from, int to, byte kind, int pops, int pushes) {
+        rows(table, from, to, kind);
+        byte[] effects = effects(table);
+        for (int op = from; op <= to; op++) {
+            effects[op] = (byte) (1 + (pops << 4 | pushes));
+        }
+    }
+
+    private static void row(byte[] table, int op, byte kind, int pops, int pushes) {
+        rows(table, op, op, kind, pops, pushes);
+    }
+
+    private static byte[] effects(byte[] table) {
+        return table == SINGLE ? SINGLE_EFFECT : table == GC ? GC_EFFECT : table == MISC ? MISC_EFFECT
+                : table == SIMD ? SIMD_EFFECT : ATOMIC_EFFECT;
+    }
+
     static {
+        // Control, calls and locals: no fixed effect where it comes from a type or a label.
         byte[] s = SINGLE;
         s[0x00] = NONE; // unreachable
-        s[0x01] = NONE; // nop
+        row(s, 0x01, NONE, 0, 0); // nop
         s[0x02] = BLOCK;
         s[0x03] = BLOCK; // loop
         s[0x04] = BLOCK; // if
@@ -131,30 +167,44 @@ public final class Opcodes {
         s[0x15] = TYPE;  // return_call_ref
         s[0x18] = LABEL; // delegate (legacy)
         s[0x19] = NONE;  // catch_all (legacy)
-        s[0x1A] = NONE;  // drop
-        s[0x1B] = NONE;  // select
-        s[0x1C] = SELECT_T;
+        row(s, 0x1A, NONE, 1, 0);     // drop
+        row(s, 0x1B, NONE, 3, 1);     // select
+        row(s, 0x1C, SELECT_T, 3, 1); // select t*
         s[0x1F] = TRY_TABLE;
-        s[0x20] = LOCAL;
-        s[0x21] = LOCAL;
-        s[0x22] = LOCAL;
-        s[0x23] = GLOBAL;
-        s[0x24] = GLOBAL;
-        s[0x25] = TABLE; // table.get
-        s[0x26] = TABLE; // table.set
-        rows(s, 0x28, 0x3E, MEMARG); // loads and stores
-        s[0x3F] = MEMORY; // memory.size
-        s[0x40] = MEMORY; // memory.grow
-        s[0x41] = I32;
-        s[0x42] = I64;
-        s[0x43] = F32;
-        s[0x44] = F64;
-        rows(s, 0x45, 0xC4, NONE); // numeric, incl. sign extension 0xC0..0xC4
-        s[0xD0] = HEAPTYPE; // ref.null
-        s[0xD1] = NONE;     // ref.is_null
-        s[0xD2] = FUNC;     // ref.func
-        s[0xD3] = NONE;     // ref.eq
-        s[0xD4] = NONE;     // ref.as_non_null
+        row(s, 0x20, LOCAL, 0, 1);  // local.get
+        row(s, 0x21, LOCAL, 1, 0);  // local.set
+        row(s, 0x22, LOCAL, 1, 1);  // local.tee
+        row(s, 0x23, GLOBAL, 0, 1); // global.get
+        row(s, 0x24, GLOBAL, 1, 0); // global.set
+        row(s, 0x25, TABLE, 1, 1);  // table.get
+        row(s, 0x26, TABLE, 2, 0);  // table.set
+        rows(s, 0x28, 0x35, MEMARG, 1, 1); // loads
+        rows(s, 0x36, 0x3E, MEMARG, 2, 0); // stores
+        row(s, 0x3F, MEMORY, 0, 1); // memory.size
+        row(s, 0x40, MEMORY, 1, 1); // memory.grow
+        row(s, 0x41, I32, 0, 1);
+        row(s, 0x42, I64, 0, 1);
+        row(s, 0x43, F32, 0, 1);
+        row(s, 0x44, F64, 0, 1);
+        // Numeric, incl. sign extension 0xC0..0xC4.
+        row(s, 0x45, NONE, 1, 1);             // i32.eqz
+        rows(s, 0x46, 0x4F, NONE, 2, 1);      // i32 comparisons
+        row(s, 0x50, NONE, 1, 1);             // i64.eqz
+        rows(s, 0x51, 0x66, NONE, 2, 1);      // i64, f32, f64 comparisons
+        rows(s, 0x67, 0x69, NONE, 1, 1);      // i32.clz, ctz, popcnt
+        rows(s, 0x6A, 0x78, NONE, 2, 1);      // i32 arithmetic
+        rows(s, 0x79, 0x7B, NONE, 1, 1);      // i64.clz, ctz, popcnt
+        rows(s, 0x7C, 0x8A, NONE, 2, 1);      // i64 arithmetic
+        rows(s, 0x8B, 0x91, NONE, 1, 1);      // f32 abs .. sqrt
+        rows(s, 0x92, 0x98, NONE, 2, 1);      // f32 add .. copysign
+        rows(s, 0x99, 0x9F, NONE, 1, 1);      // f64 abs .. sqrt
+        rows(s, 0xA0, 0xA6, NONE, 2, 1);      // f64 add .. copysign
+        rows(s, 0xA7, 0xC4, NONE, 1, 1);      // conversions, reinterpretations, sign extension
+        row(s, 0xD0, HEAPTYPE, 0, 1); // ref.null
+        row(s, 0xD1, NONE, 1, 1);     // ref.is_null
+        row(s, 0xD2, FUNC, 0, 1);     // ref.func
+        row(s, 0xD3, NONE, 2, 1);     // ref.eq
+        row(s, 0xD4, NONE, 1, 1);     // ref.as_non_null
         s[0xD5] = LABEL;    // br_on_null
         s[0xD6] = LABEL;    // br_on_non_null
         s[0xFB] = PREFIX;
@@ -162,7 +212,8 @@ public final class Opcodes {
         s[0xFD] = PREFIX;
         s[0xFE] = PREFIX;
 
-        // 0xFB: GC, and the custom-descriptors additions (32..38).
+        // 0xFB: GC, and the custom-descriptors additions (32..38). No stack effects: the
+        // reference analysis does not model GC values, and rejects these instructions.
         byte[] g = GC;
         g[0] = TYPE;       // struct.new
         g[1] = TYPE;       // struct.new_default
@@ -192,42 +243,128 @@ public final class Opcodes {
 
         // 0xFC: saturating truncation, bulk memory, reference types tables, wide arithmetic.
         byte[] m = MISC;
-        rows(m, 0, 7, NONE);
-        m[8] = MEMORY_INIT;
-        m[9] = DATA;        // data.drop
-        m[10] = MEMORY_COPY;
-        m[11] = MEMORY;     // memory.fill
-        m[12] = TABLE_INIT;
-        m[13] = ELEM;       // elem.drop
-        m[14] = TABLE_COPY;
-        m[15] = TABLE;      // table.grow
-        m[16] = TABLE;      // table.size
-        m[17] = TABLE;      // table.fill
-        rows(m, 19, 22, NONE); // i64.add128, i64.sub128, i64.mul_wide_s, i64.mul_wide_u
+        rows(m, 0, 7, NONE, 1, 1);     // i32/i64.trunc_sat_*
+        row(m, 8, MEMORY_INIT, 3, 0);  // memory.init
+        row(m, 9, DATA, 0, 0);         // data.drop
+        row(m, 10, MEMORY_COPY, 3, 0); // memory.copy
+        row(m, 11, MEMORY, 3, 0);      // memory.fill
+        row(m, 12, TABLE_INIT, 3, 0);  // table.init
+        row(m, 13, ELEM, 0, 0);        // elem.drop
+        row(m, 14, TABLE_COPY, 3, 0);  // table.copy
+        row(m, 15, TABLE, 2, 1);       // table.grow
+        row(m, 16, TABLE, 0, 1);       // table.size
+        row(m, 17, TABLE, 3, 0);       // table.fill
+        rows(m, 19, 20, NONE, 4, 2);   // i64.add128, i64.sub128
+        rows(m, 21, 22, NONE, 2, 2);   // i64.mul_wide_s, i64.mul_wide_u
 
         // 0xFD: SIMD and relaxed SIMD.
         byte[] v = SIMD;
-        rows(v, 0x00, 0x0B, MEMARG); // v128.load .. v128.store
-        v[0x0C] = V128;              // v128.const
-        v[0x0D] = V128;              // i8x16.shuffle: 16 lane bytes
-        rows(v, 0x0E, 0x14, NONE);   // swizzle, splats
-        rows(v, 0x15, 0x22, LANE);   // extract/replace lane
-        rows(v, 0x23, 0x53, NONE);   // comparisons, bitwise, any_true
-        rows(v, 0x54, 0x5B, MEMARG_LANE); // load/store lane
-        v[0x5C] = MEMARG;            // v128.load32_zero
-        v[0x5D] = MEMARG;            // v128.load64_zero
-        rows(v, 0x5E, 0xFF, NONE);   // arithmetic and conversions ...
-        for (int reserved : new int[] {0x9A, 0xA2, 0xA5, 0xA6, 0xAF, 0xB0, 0xB2, 0xB3, 0xB4, 0xBB,
-                0xC2, 0xC5, 0xC6, 0xCF, 0xD0, 0xD2, 0xD3, 0xD4, 0xE2, 0xEE}) {
-            v[reserved] = UNKNOWN;   // ... except the gaps the SIMD proposal leaves unassigned
+        rows(v, 0x00, 0x0A, MEMARG, 1, 1);  // v128.load, load*x*, load*_splat
+        row(v, 0x0B, MEMARG, 2, 0);         // v128.store
+        row(v, 0x0C, V128, 0, 1);           // v128.const
+        row(v, 0x0D, V128, 2, 1);           // i8x16.shuffle: 16 lane bytes
+        row(v, 0x0E, NONE, 2, 1);           // i8x16.swizzle
+        rows(v, 0x0F, 0x14, NONE, 1, 1);    // splats
+        for (int lane = 0x15; lane <= 0x22; lane++) {
+            boolean replace = lane == 0x17 || lane == 0x1A || lane == 0x1C || lane == 0x1E || lane == 0x20 || lane == 0x22;
+            row(v, lane, LANE, replace ? 2 : 1, 1); // extract_lane / replace_lane
         }
-        rows(v, 0x100, 0x113, NONE); // relaxed SIMD
+        rows(v, 0x23, 0x4C, NONE, 2, 1);    // comparisons
+        row(v, 0x4D, NONE, 1, 1);           // v128.not
+        rows(v, 0x4E, 0x51, NONE, 2, 1);    // and, andnot, or, xor
+        row(v, 0x52, NONE, 3, 1);           // v128.bitselect
+        row(v, 0x53, NONE, 1, 1);           // v128.any_true
+        rows(v, 0x54, 0x57, MEMARG_LANE, 2, 1); // load lane
+        rows(v, 0x58, 0x5B, MEMARG_LANE, 2, 0); // store lane
+        row(v, 0x5C, MEMARG, 1, 1);         // v128.load32_zero
+        row(v, 0x5D, MEMARG, 1, 1);         // v128.load64_zero
+        // Arithmetic and conversions: unary (1, 1) and binary (2, 1) runs ...
+        rows(v, 0x5E, 0x64, NONE, 1, 1);    // demote, promote, i8x16 abs, neg, popcnt, all_true, bitmask
+        rows(v, 0x65, 0x66, NONE, 2, 1);    // i8x16.narrow_i16x8_s/u
+        rows(v, 0x67, 0x6A, NONE, 1, 1);    // f32x4 ceil, floor, trunc, nearest
+        rows(v, 0x6B, 0x73, NONE, 2, 1);    // i8x16 shifts, add, sub (sat)
+        rows(v, 0x74, 0x75, NONE, 1, 1);    // f64x2 ceil, floor
+        rows(v, 0x76, 0x79, NONE, 2, 1);    // i8x16 min, max
+        row(v, 0x7A, NONE, 1, 1);           // f64x2.trunc
+        row(v, 0x7B, NONE, 2, 1);           // i8x16.avgr_u
+        rows(v, 0x7C, 0x81, NONE, 1, 1);    // extadd_pairwise, i16x8 abs, neg
+        row(v, 0x82, NONE, 2, 1);           // i16x8.q15mulr_sat_s
+        rows(v, 0x83, 0x84, NONE, 1, 1);    // i16x8 all_true, bitmask
+        rows(v, 0x85, 0x86, NONE, 2, 1);    // i16x8.narrow_i32x4_s/u
+        rows(v, 0x87, 0x8A, NONE, 1, 1);    // i16x8.extend_*
+        rows(v, 0x8B, 0x99, NONE, 2, 1);    // i16x8 shifts, add, sub, mul, min, max
+        row(v, 0x94, NONE, 1, 1);           // f64x2.nearest
+        rows(v, 0x9B, 0x9F, NONE, 2, 1);    // i16x8 avgr_u, extmul
+        rows(v, 0xA0, 0xA1, NONE, 1, 1);    // i32x4 abs, neg
+        rows(v, 0xA3, 0xA4, NONE, 1, 1);    // i32x4 all_true, bitmask
+        rows(v, 0xA7, 0xAA, NONE, 1, 1);    // i32x4.extend_*
+        rows(v, 0xAB, 0xAE, NONE, 2, 1);    // i32x4 shifts, add
+        row(v, 0xB1, NONE, 2, 1);           // i32x4.sub
+        rows(v, 0xB5, 0xBA, NONE, 2, 1);    // i32x4 mul, min, max, dot
+        rows(v, 0xBC, 0xBF, NONE, 2, 1);    // i32x4 extmul
+        rows(v, 0xC0, 0xC1, NONE, 1, 1);    // i64x2 abs, neg
+        rows(v, 0xC3, 0xC4, NONE, 1, 1);    // i64x2 all_true, bitmask
+        rows(v, 0xC7, 0xCA, NONE, 1, 1);    // i64x2.extend_*
+        rows(v, 0xCB, 0xCE, NONE, 2, 1);    // i64x2 shifts, add
+        row(v, 0xD1, NONE, 2, 1);           // i64x2.sub
+        rows(v, 0xD5, 0xDF, NONE, 2, 1);    // i64x2 mul, comparisons, extmul
+        rows(v, 0xE0, 0xE1, NONE, 1, 1);    // f32x4 abs, neg
+        row(v, 0xE3, NONE, 1, 1);           // f32x4.sqrt
+        rows(v, 0xE4, 0xEB, NONE, 2, 1);    // f32x4 add .. pmax
+        rows(v, 0xEC, 0xED, NONE, 1, 1);    // f64x2 abs, neg
+        row(v, 0xEF, NONE, 1, 1);           // f64x2.sqrt
+        rows(v, 0xF0, 0xF7, NONE, 2, 1);    // f64x2 add .. pmax
+        rows(v, 0xF8, 0xFF, NONE, 1, 1);    // conversions
+        // ... and the gaps the SIMD proposal leaves unassigned (0x9A, 0xA2, 0xA5, 0xA6, 0xAF,
+        // 0xB0, 0xB2..0xB4, 0xBB, 0xC2, 0xC5, 0xC6, 0xCF, 0xD0, 0xD2..0xD4, 0xE2, 0xEE) have no row.
+        row(v, 0x100, NONE, 2, 1);          // i8x16.relaxed_swizzle
+        rows(v, 0x101, 0x104, NONE, 1, 1);  // relaxed_trunc
+        rows(v, 0x105, 0x10C, NONE, 3, 1);  // relaxed madd, nmadd, laneselect
+        rows(v, 0x10D, 0x112, NONE, 2, 1);  // relaxed min, max, q15mulr, dot
+        row(v, 0x113, NONE, 3, 1);          // i32x4.relaxed_dot_i8x16_i7x16_add_s
 
         // 0xFE: threads.
         byte[] a = ATOMIC;
-        rows(a, 0x00, 0x02, MEMARG); // notify, wait32, wait64
-        a[0x03] = ZERO_BYTE;         // atomic.fence
-        rows(a, 0x10, 0x4E, MEMARG); // atomic loads, stores, read-modify-write
+        row(a, 0x00, MEMARG, 2, 1);          // memory.atomic.notify
+        rows(a, 0x01, 0x02, MEMARG, 3, 1);   // memory.atomic.wait32, wait64
+        row(a, 0x03, ZERO_BYTE, 0, 0);       // atomic.fence
+        rows(a, 0x10, 0x16, MEMARG, 1, 1);   // atomic loads
+        rows(a, 0x17, 0x1D, MEMARG, 2, 0);   // atomic stores
+        rows(a, 0x1E, 0x47, MEMARG, 2, 1);   // atomic read-modify-write
+        rows(a, 0x48, 0x4E, MEMARG, 3, 1);   // atomic compare-exchange
+    }
+
+    /**
+     * How many operands the instruction {@code code} (as {@link InstructionReader#opcode()})
+     * pops and how many results it pushes, packed for {@link #pops} and {@link #pushes}; or
+     * {@link #NO_STACK_EFFECT} where the opcode alone does not fix them (blocks, branches, calls,
+     * exceptions, GC) or the opcode is unknown.
+     */
+    public static int stackEffect(int code) {
+        byte[] effects;
+        int row;
+        if (code <= 0xFF) {
+            effects = SINGLE_EFFECT;
+            row = code;
+        } else {
+            int prefix = code >>> 16;
+            if (prefix < 0xFB || prefix > 0xFE) {
+                return NO_STACK_EFFECT;
+            }
+            effects = effects(table(prefix));
+            row = code & 0xFFFF;
+        }
+        return row >= 0 && row < effects.length ? effects[row] - 1 : NO_STACK_EFFECT;
+    }
+
+    /** The operands an instruction pops, from its {@link #stackEffect}. */
+    public static int pops(int stackEffect) {
+        return stackEffect >>> 4;
+    }
+
+    /** The results an instruction pushes, from its {@link #stackEffect}. */
+    public static int pushes(int stackEffect) {
+        return stackEffect & 0xF;
     }
 
     /*

@@ -164,12 +164,7 @@ public final class Transformer {
             // the guard or a described function). drop takes a slot index: calling it alone
             // needs no rewrite, only the renumbering every body gets.
             BodyRewriter rewriter = new BodyRewriter(m, names, surrogates, refPositions);
-            BitSet triggers = new BitSet();
-            for (int f : new int[] {surrogates.insertFunction, surrogates.getFunction, surrogates.guardFunction}) {
-                if (f >= 0) {
-                    triggers.set(f);
-                }
-            }
+            ReferenceHandlers handlers = new ReferenceHandlers(surrogates, refPositions);
             BitSet surrogateCalls = new BitSet();
             for (int f : new int[] {surrogates.insertFunction, surrogates.getFunction, surrogates.dropFunction}) {
                 if (f >= 0) {
@@ -177,23 +172,18 @@ public final class Transformer {
                 }
             }
             LongAdder redirectedCalls = new LongAdder();
-            for (int f = 0; f < refPositions.length; f++) {
-                if (refPositions[f] != null) {
-                    triggers.set(f);
-                }
-            }
             // The writer may call the hook from several threads: results are kept by body and
             // summed in body order afterwards, so the report does not depend on scheduling.
             Map<Integer, BodyRewriter.Result> rewritten = new ConcurrentHashMap<>();
             w.bodyHook(new ModuleWriter.BodyHook() {
                 @Override
                 public boolean wants(int definedIndex, int[] functions, int count) {
-                    boolean wanted = refPositions[m.importedFunctionCount() + definedIndex] != null;
+                    boolean wanted = handlers.isDescribed(m.importedFunctionCount() + definedIndex);
                     int redirected = 0;
                     for (int k = 0; k < count; k++) {
                         int f = functions[k];
                         if (f >= 0) {
-                            wanted |= triggers.get(f);
+                            wanted |= handlers.isTrigger(f);
                             redirected += surrogateCalls.get(f) ? 1 : 0;
                         }
                     }
