@@ -62,54 +62,11 @@ final class DescribedFunctions {
         Map<String, Export> exportsByName = exportsNamedByRecords();
         Map<String, Map<String, Integer>> importsByName = importsByName();
         for (FunctionRecord r : records) {
-            int function;
-            if (r.isExport()) {
-                Export e = exportsByName.get(r.name());
-                if (e == null) {
-                    throw new ProcessingException(Kind.MISSING_EXPORT, r.name(), r.offset(),
-                            "the __externrefs section describes export '" + r.name() + "', but the module has no such export");
-                }
-                if (e.kind() != ExternalKind.FUNCTION) {
-                    throw new ProcessingException(Kind.NOT_A_FUNCTION, r.name(), e.offset(),
-                            "the __externrefs section describes export '" + r.name() + "', which is a "
-                                    + e.kind().name().toLowerCase() + ", not a function");
-                }
-                function = e.index();
-            } else {
-                Map<String, Integer> inModule = importsByName.get(r.module());
-                Integer position = inModule == null ? null : inModule.get(r.name());
-                int i = position == null ? -1 : position;
-                if (i < 0) {
-                    continue; // declared but never used: ignored
-                }
-                Import imp = m.imports().get(i);
-                if (imp.kind() != ExternalKind.FUNCTION) {
-                    throw new ProcessingException(Kind.NOT_A_FUNCTION, r.module() + "." + r.name(), imp.offset(),
-                            "the __externrefs section describes import '" + r.module() + "." + r.name() + "', which is a "
-                                    + imp.kind().name().toLowerCase() + ", not a function");
-                }
-                function = m.functionOfImport(i);
+            int function = r.isExport() ? exportedFunction(r, exportsByName) : importedFunction(r, importsByName);
+            if (function < 0 && !r.isExport()) {
+                continue; // an import declared but never used: ignored
             }
-            FuncType t = m.funcType(m.functionTypeIndex(function));
-            String who = r.displayName();
-            if (t == null || r.bitCount() != t.params().size() + t.results().size()) {
-                throw new ProcessingException(Kind.ARITY_MISMATCH, r.name(), r.offset(),
-                        "the __externrefs record for " + who + " has " + r.bitCount() + " positions, but its type "
-                                + t + " has " + (t == null ? "?" : t.params().size() + t.results().size()));
-            }
-            for (int b = r.refs().nextSetBit(0); b >= 0; b = r.refs().nextSetBit(b + 1)) {
-                ValType v = b < t.params().size() ? t.params().get(b) : t.results().get(b - t.params().size());
-                if (!v.equals(ValType.I32)) {
-                    String position = b < t.params().size() ? "parameter " + b : "result " + (b - t.params().size());
-                    throw new ProcessingException(Kind.TYPE_MISMATCH, r.name(), r.offset(),
-                            "the __externrefs record for " + who + " marks " + position + " as a reference, but it has type "
-                                    + v + " (only i32 surrogates can become externref)");
-                }
-            }
-            if (surrogates.isSurrogateFunction(function)) {
-                throw new ProcessingException(Kind.BAD_SURROGATE_IMPORT, r.name(), r.offset(),
-                        "the __externrefs section describes " + who + ", which is one of the externref.* surrogates");
-            }
+            checkType(r, function);
             // An export that only forwards (a WASI command's `.command_export`) passes the
             // references through: the record describes the function it forwards to as well.
             List<Integer> described = List.of(function);
@@ -127,6 +84,61 @@ final class DescribedFunctions {
                 String line = (r.isExport() ? r.name() : r.module() + "." + r.name()) + " " + patchedType(function);
                 (r.isExport() ? exportReport : importReport).add(line);
             }
+        }
+    }
+
+    /** The function an export record describes. */
+    private int exportedFunction(FunctionRecord r, Map<String, Export> exportsByName) {
+        Export e = exportsByName.get(r.name());
+        if (e == null) {
+            throw new ProcessingException(Kind.MISSING_EXPORT, r.name(), r.offset(),
+                    "the __externrefs section describes export '" + r.name() + "', but the module has no such export");
+        }
+        if (e.kind() != ExternalKind.FUNCTION) {
+            throw new ProcessingException(Kind.NOT_A_FUNCTION, r.name(), e.offset(),
+                    "the __externrefs section describes export '" + r.name() + "', which is a "
+                            + e.kind().name().toLowerCase() + ", not a function");
+        }
+        return e.index();
+    }
+
+    /** The function an import record describes, or -1 when the module does not import it. */
+    private int importedFunction(FunctionRecord r, Map<String, Map<String, Integer>> importsByName) {
+        Map<String, Integer> inModule = importsByName.get(r.module());
+        Integer position = inModule == null ? null : inModule.get(r.name());
+        if (position == null) {
+            return -1;
+        }
+        Import imp = m.imports().get(position);
+        if (imp.kind() != ExternalKind.FUNCTION) {
+            throw new ProcessingException(Kind.NOT_A_FUNCTION, r.module() + "." + r.name(), imp.offset(),
+                    "the __externrefs section describes import '" + r.module() + "." + r.name() + "', which is a "
+                            + imp.kind().name().toLowerCase() + ", not a function");
+        }
+        return m.functionOfImport(position);
+    }
+
+    /** The record fits the function's type: as many positions, references only where it has i32s, not a surrogate. */
+    private void checkType(FunctionRecord r, int function) {
+        FuncType t = m.funcType(m.functionTypeIndex(function));
+        String who = r.displayName();
+        if (t == null || r.bitCount() != t.params().size() + t.results().size()) {
+            throw new ProcessingException(Kind.ARITY_MISMATCH, r.name(), r.offset(),
+                    "the __externrefs record for " + who + " has " + r.bitCount() + " positions, but its type "
+                            + t + " has " + (t == null ? "?" : t.params().size() + t.results().size()));
+        }
+        for (int b = r.refs().nextSetBit(0); b >= 0; b = r.refs().nextSetBit(b + 1)) {
+            ValType v = b < t.params().size() ? t.params().get(b) : t.results().get(b - t.params().size());
+            if (!v.equals(ValType.I32)) {
+                String position = b < t.params().size() ? "parameter " + b : "result " + (b - t.params().size());
+                throw new ProcessingException(Kind.TYPE_MISMATCH, r.name(), r.offset(),
+                        "the __externrefs record for " + who + " marks " + position + " as a reference, but it has type "
+                                + v + " (only i32 surrogates can become externref)");
+            }
+        }
+        if (surrogates.isSurrogateFunction(function)) {
+            throw new ProcessingException(Kind.BAD_SURROGATE_IMPORT, r.name(), r.offset(),
+                    "the __externrefs section describes " + who + ", which is one of the externref.* surrogates");
         }
     }
 
