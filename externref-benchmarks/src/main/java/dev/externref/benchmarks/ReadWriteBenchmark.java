@@ -1,8 +1,10 @@
 package dev.externref.benchmarks;
 
 import dev.externref.engine.format.ByteWriter;
+import dev.externref.engine.format.CodeWritePolicy;
 import dev.externref.engine.format.IndexRemap;
 import dev.externref.engine.format.IndexSpace;
+import dev.externref.engine.format.ModuleEdits;
 import dev.externref.engine.format.ModuleWriter;
 import dev.externref.engine.format.Section;
 import dev.externref.engine.format.WasmModule;
@@ -96,9 +98,9 @@ public class ReadWriteBenchmark {
     static byte[] insertImport(WasmModule m) {
         byte[] type = {0x60, 0x00, 0x00};
         byte[] entry = new ByteWriter(16).name("added").name("f").u8(0).u32(m.typeCount()).toByteArray();
-        return new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, m.importedFunctionCount(), 1))
-                .appendEntry(Section.TYPE, type)
-                .appendEntry(Section.IMPORT, entry)
+        ModuleEdits edits = new ModuleEdits().appendEntry(Section.TYPE, type).appendEntry(Section.IMPORT, entry);
+        return new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, m.importedFunctionCount(), 1), edits)
+                .policy(CodeWritePolicy.SINGLE_THREADED)
                 .toBytes();
     }
 }

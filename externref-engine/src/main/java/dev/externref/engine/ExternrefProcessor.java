@@ -2,6 +2,7 @@ package dev.externref.engine;
 
 import dev.externref.engine.error.MalformedModuleException;
 import dev.externref.engine.error.ProcessingException;
+import dev.externref.engine.format.CodeWritePolicy;
 import dev.externref.engine.transform.TransformOptions;
 import dev.externref.engine.transform.TransformOutcome;
 import dev.externref.engine.transform.Transformer;
@@ -30,13 +31,14 @@ public final class ExternrefProcessor {
     private final String tableName;
     private final DropFunction dropFunction;
     private final SlotAllocator slotAllocator;
-    private final int parallelism;
+    /** Threads for the code, and this processor's own warm-up budget (no JVM-wide state). */
+    private final CodeWritePolicy codeWrites;
 
     private ExternrefProcessor(Builder builder) {
         this.tableName = builder.tableName;
         this.dropFunction = builder.dropFunction;
         this.slotAllocator = builder.slotAllocator;
-        this.parallelism = builder.parallelism;
+        this.codeWrites = CodeWritePolicy.of(builder.parallelism, new CodeWritePolicy.WarmUp());
     }
 
     /**
@@ -90,7 +92,7 @@ public final class ExternrefProcessor {
         Objects.requireNonNull(module, "module");
         TransformOptions options = new TransformOptions(tableName,
                 dropFunction == null ? null : dropFunction.module(), dropFunction == null ? null : dropFunction.name(),
-                slotAllocator == SlotAllocator.AMORTIZED, parallelism, version());
+                slotAllocator == SlotAllocator.AMORTIZED, codeWrites, version());
         TransformOutcome out = new Transformer(options).process(module);
         if (!out.changed()) {
             return new ProcessingResult(module, false, ProcessingReport.nothingToDo());

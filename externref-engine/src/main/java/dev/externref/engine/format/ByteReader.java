@@ -237,14 +237,4 @@ public final class ByteReader {
         }
         return (int) len;
     }
-
-    public int fixed32() {
-        if (limit - pos < 4) {
-            pos = limit;
-            throw eof();
-        }
-        int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
-        pos += 4;
-        return v;
-    }
 }

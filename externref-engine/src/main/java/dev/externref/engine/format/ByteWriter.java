@@ -7,16 +7,18 @@ public final class ByteWriter {
     private byte[] buf;
     private int size;
 
+    /** An empty writer with room for {@code capacity} bytes before it grows. */
     public ByteWriter(int capacity) {
         buf = new byte[Math.max(capacity, 16)];
     }
 
+    /** Bytes written so far. */
     public int size() {
         return size;
     }
 
-    /** The internal buffer; valid up to {@link #size()}. */
-    public byte[] buffer() {
+    /** The internal buffer; valid up to {@link #size()}. Callers outside the package get a {@link ModuleWriter.Output}. */
+    byte[] buffer() {
         return buf;
     }
 
@@ -44,6 +46,7 @@ public final class ByteWriter {
         size = newSize;
     }
 
+    /** The bytes written, in an array of their own length. */
     public byte[] toByteArray() {
         return buf.length == size ? buf : Arrays.copyOf(buf, size);
     }
@@ -54,16 +57,19 @@ public final class ByteWriter {
         }
     }
 
+    /** One byte. */
     public ByteWriter u8(int b) {
         ensure(1);
         buf[size++] = (byte) b;
         return this;
     }
 
+    /** All of {@code src}. */
     public ByteWriter bytes(byte[] src) {
         return bytes(src, 0, src.length);
     }
 
+    /** {@code len} bytes of {@code src} from {@code from}. */
     public ByteWriter bytes(byte[] src, int from, int len) {
         ensure(len);
         System.arraycopy(src, from, buf, size, len);
@@ -112,11 +118,6 @@ public final class ByteWriter {
             n++;
         }
         return n;
-    }
-
-    /** The bytes from {@code from} on (what precedes was reserved and is dropped). */
-    byte[] toByteArrayFrom(int from) {
-        return Arrays.copyOfRange(buf, from, size);
     }
 
     /** Leaves room for a LEB128 of {@code width} bytes, to be filled by {@link #patch}. */

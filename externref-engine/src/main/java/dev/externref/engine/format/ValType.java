@@ -26,10 +26,6 @@ public record ValType(int code, int heapType, boolean indexed, boolean exact) {
         return new ValType(code, 0, false, false);
     }
 
-    public boolean isReference() {
-        return code < 0x7B;
-    }
-
     /** Abstract heap type bytes and their names. */
     static String heapName(int b) {
         return switch (b) {

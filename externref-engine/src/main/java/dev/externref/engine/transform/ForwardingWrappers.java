@@ -74,7 +74,7 @@ final class ForwardingWrappers {
         if (surrogates.guardFunction < 0) {
             return false;
         }
-        FunctionBody body = m.locals(function - m.importedFunctionCount());
+        FunctionBody body = m.locals(m.definedOfFunction(function));
         InstructionReader in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
         while (in.hasNext()) {
             if (in.next() == CALL && in.index() == surrogates.guardFunction) {
@@ -90,7 +90,7 @@ final class ForwardingWrappers {
      */
     int sameTypeCallee(int function) {
         FuncType own = m.funcType(m.functionTypeIndex(function));
-        FunctionBody body = m.locals(function - m.importedFunctionCount());
+        FunctionBody body = m.locals(m.definedOfFunction(function));
         InstructionReader in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
         while (in.hasNext()) {
             if (in.next() == CALL) {
@@ -109,7 +109,7 @@ final class ForwardingWrappers {
     }
 
     private Step step(int function) {
-        int defined = function - m.importedFunctionCount();
+        int defined = m.definedOfFunction(function);
         if (defined < 0) {
             return new Step(-1, "it is an import");
         }

@@ -12,17 +12,15 @@ import java.util.Map;
 /**
  * How errors and reports name a function: export name, import name, name-section name, or
  * index. Only the few functions that end up in a message are named, so the name section is
- * read on the first request, not for every module. The export and import of each function
- * are indexed on the first request too: scanning the exports per name asked for made a
- * module with many described exports quadratic.
+ * read on the first request, not for every module. The export of each function is indexed
+ * on the first request too: scanning the exports per name asked for made a module with many
+ * described exports quadratic. Imports come from the module's own mapping.
  */
 final class FunctionNames {
     private final WasmModule m;
     private Map<Integer, String> nameSection;
     /** Per function: the position of its first function export, or -1; null until asked. */
     private int[] exportOf;
-    /** Per imported function: its position in the import section; null until asked. */
-    private int[] importOf;
 
     FunctionNames(WasmModule m) {
         this.m = m;
@@ -35,8 +33,8 @@ final class FunctionNames {
         if (function >= 0 && function < exportOf.length && exportOf[function] >= 0) {
             return "export '" + m.exports().get(exportOf[function]).name() + "' (function " + function + ")";
         }
-        if (function >= 0 && function < importOf.length) {
-            Import imp = m.imports().get(importOf[function]);
+        if (function >= 0 && function < m.importedFunctionCount()) {
+            Import imp = m.imports().get(m.importOfFunction(function));
             return "import '" + imp.module() + "." + imp.name() + "' (function " + function + ")";
         }
         if (nameSection == null) {
@@ -48,21 +46,13 @@ final class FunctionNames {
 
     private void index() {
         List<Export> exports = m.exports();
-        List<Import> imports = m.imports();
-        LookupWork.add(exports.size() + imports.size());
+        LookupWork.add(exports.size());
         exportOf = new int[m.functionCount()];
         Arrays.fill(exportOf, -1);
         for (int i = 0; i < exports.size(); i++) {
             Export e = exports.get(i);
             if (e.kind() == ExternalKind.FUNCTION && e.index() >= 0 && e.index() < exportOf.length && exportOf[e.index()] < 0) {
                 exportOf[e.index()] = i;
-            }
-        }
-        importOf = new int[m.importedFunctionCount()];
-        int f = 0;
-        for (int i = 0; i < imports.size(); i++) {
-            if (imports.get(i).kind() == ExternalKind.FUNCTION) {
-                importOf[f++] = i;
             }
         }
     }

@@ -53,7 +53,7 @@ final class Reachability {
             enqueue(f, seen, work);
         }
         while (!work.isEmpty()) {
-            int defined = work.pop() - m.importedFunctionCount();
+            int defined = m.definedOfFunction(work.pop());
             if (defined < 0) {
                 continue;
             }

@@ -2,7 +2,6 @@ package dev.externref.engine.transform;
 
 import dev.externref.engine.error.ProcessingException;
 import dev.externref.engine.error.ProcessingException.Kind;
-import dev.externref.engine.format.ExternalKind;
 import dev.externref.engine.format.FuncType;
 import dev.externref.engine.format.Import;
 import dev.externref.engine.format.ValType;
@@ -31,13 +30,12 @@ final class Surrogates {
     static Surrogates find(WasmModule m) {
         Surrogates s = new Surrogates();
         List<Import> imports = m.imports();
-        int function = 0;
         for (int i = 0; i < imports.size(); i++) {
             Import imp = imports.get(i);
-            boolean isFunction = imp.kind() == ExternalKind.FUNCTION;
+            int function = m.functionOfImport(i);
             if (imp.module().equals(Transformer.SURROGATE_MODULE)) {
                 String what = "import 'externref." + imp.name() + "'";
-                if (!isFunction) {
+                if (function < 0) {
                     throw new ProcessingException(Kind.BAD_SURROGATE_IMPORT, what, imp.offset(),
                             what + " is a " + imp.kind().name().toLowerCase() + "; imports from module 'externref' must be functions");
                 }
@@ -59,9 +57,6 @@ final class Surrogates {
                     case "drop" -> { s.drop = i; s.dropFunction = function; }
                     default -> { s.guard = i; s.guardFunction = function; }
                 }
-            }
-            if (isFunction) {
-                function++;
             }
         }
         return s;

@@ -7,6 +7,7 @@ import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.format.ExternalKind;
 import dev.externref.engine.format.Import;
 import dev.externref.engine.format.IndexRemap;
+import dev.externref.engine.format.ModuleEdits;
 import dev.externref.engine.format.ModuleWriter;
 import dev.externref.engine.format.Section;
 import dev.externref.engine.format.WasmModule;
@@ -360,9 +361,9 @@ class ScaleTest {
         for (int s : surrogates) {
             remap[s] = next++; // where the glue functions go
         }
-        ModuleWriter w = new ModuleWriter(m, IndexRemap.functions(remap));
-        removed.forEach(i -> w.removeEntry(Section.IMPORT, i));
-        return w.toBytes();
+        ModuleEdits edits = new ModuleEdits();
+        removed.forEach(i -> edits.removeEntry(Section.IMPORT, i));
+        return new ModuleWriter(m, IndexRemap.functions(remap), edits).toBytes();
     }
 
     private static long median(Runnable r) {

@@ -259,8 +259,8 @@ class MalformedInputTest {
                 .function(0, body(bytes(0x10, 0x01, 0x0B))).function(0, body(bytes(0x0B))).build();
         IndexRemap dropSecond = IndexRemap.functions(new int[] {0, -1});
         dev.externref.engine.error.WasmException e = assertThrows(dev.externref.engine.error.WasmException.class,
-                () -> new ModuleWriter(WasmModule.parse(module), dropSecond).removeEntry(Section.FUNCTION, 1)
-                        .removeEntry(Section.CODE, 1).toBytes());
+                () -> new ModuleWriter(WasmModule.parse(module), dropSecond,
+                        new ModuleEdits().removeEntry(Section.FUNCTION, 1).removeEntry(Section.CODE, 1)).toBytes());
         assertTrue(e.getMessage().contains("function 1 is removed but still used"), e::getMessage);
         List<Integer> offsets = new ArrayList<>(List.of((int) e.offset()));
         assertTrue(offsets.get(0) > 0, "points at the call");

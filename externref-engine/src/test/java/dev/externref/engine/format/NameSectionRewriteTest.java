@@ -23,8 +23,9 @@ class NameSectionRewriteTest {
     static WasmModule written;
 
     static NameSections.Parsed rewrite(IndexRemap remap, Map<Integer, String> added) {
-        ModuleWriter w = new ModuleWriter(WasmModule.parse(module()), remap);
-        added.forEach(w::nameFunction);
+        ModuleEdits edits = new ModuleEdits();
+        added.forEach(edits::nameFunction);
+        ModuleWriter w = new ModuleWriter(WasmModule.parse(module()), remap, edits);
         written = WasmModule.parse(w.toBytes());
         assertEquals(0, w.warnings().size());
         return NameSections.parse(written);

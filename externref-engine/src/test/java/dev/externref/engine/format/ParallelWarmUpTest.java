@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * In a fresh JVM the automatic mode writes the first code on the calling thread and only then
+ * With a warm-up budget, the writer writes the first code on the calling thread and only then
  * spreads runs of bodies over threads: a section that straddles that point must come out as
- * the single-threaded path writes it.
+ * the single-threaded path writes it, and be counted against the budget.
  */
 class ParallelWarmUpTest {
     @Test
@@ -19,18 +19,30 @@ class ParallelWarmUpTest {
         for (NpmModule npm : NpmModules.ciSubset()) {
             WasmModule m = WasmModule.parse(Files.readAllBytes(npm.path()));
             IndexRemap remap = IndexRemap.shift(IndexSpace.FUNCTION, 0, 1);
-            byte[] one = new ModuleWriter(m, remap).parallelism(1).toBytes();
-            long written = ModuleWriter.CODE_BYTES_WRITTEN.get();
-            try {
-                // A third of this module's code left before the JVM counts as warm.
-                long code = m.bodyEnd(m.definedFunctionCount() - 1) - m.bodyStart(0);
-                ModuleWriter.CODE_BYTES_WRITTEN.set(ModuleWriter.WARM_UP_CODE_BYTES - code / 3);
-                byte[] split = new ModuleWriter(m, remap).parallelism(3).warmUpFirst(true).toBytes();
-                assertThat(split).as(npm.toString()).isEqualTo(one);
-                assertThat(ModuleWriter.CODE_BYTES_WRITTEN.get()).isGreaterThan(ModuleWriter.WARM_UP_CODE_BYTES);
-            } finally {
-                ModuleWriter.CODE_BYTES_WRITTEN.set(Math.max(written, ModuleWriter.WARM_UP_CODE_BYTES));
+            byte[] one = new ModuleWriter(m, remap).policy(CodeWritePolicy.SINGLE_THREADED).toBytes();
+            long code = m.bodyEnd(m.definedFunctionCount() - 1) - m.bodyStart(0);
+            for (int runBytes : new int[] {CodeWritePolicy.RUN_BYTES, 1 << 16}) {
+                // A third of this module's code left before the budget is spent.
+                CodeWritePolicy.WarmUp warmUp = new CodeWritePolicy.WarmUp(code / 3);
+                CodeWritePolicy policy = new CodeWritePolicy(3, CodeWritePolicy.PARALLEL_THRESHOLD, runBytes, warmUp);
+                byte[] split = new ModuleWriter(m, remap).policy(policy).toBytes();
+                assertThat(split).as(npm + ", runs of " + runBytes + " bytes").isEqualTo(one);
+                assertThat(warmUp.remaining()).as("the section is counted against the budget").isNegative();
+                // Once warm, the same budget sends every body to the threads: still the same bytes.
+                assertThat(new ModuleWriter(m, remap).policy(policy).toBytes()).as(npm + ", warm").isEqualTo(one);
             }
         }
+    }
+
+    @Test
+    void budgetsAreTheCallersNotTheJvms() {
+        CodeWritePolicy.WarmUp first = new CodeWritePolicy.WarmUp();
+        CodeWritePolicy.WarmUp second = new CodeWritePolicy.WarmUp();
+        first.add(CodeWritePolicy.WARM_UP_CODE_BYTES);
+        assertThat(first.remaining()).isZero();
+        assertThat(second.remaining()).isEqualTo(CodeWritePolicy.WARM_UP_CODE_BYTES);
+        assertThat(CodeWritePolicy.of(0, first).warmUp()).isSameAs(first);
+        assertThat(CodeWritePolicy.of(4, first).warmUp()).as("explicit threads: no warm-up").isNull();
+        assertThat(CodeWritePolicy.of(1, first)).isSameAs(CodeWritePolicy.SINGLE_THREADED);
     }
 }

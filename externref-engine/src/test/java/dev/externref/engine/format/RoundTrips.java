@@ -55,9 +55,9 @@ final class RoundTrips {
      */
     static byte[] insertImport(WasmModule m) {
         int newType = m.typeCount();
-        return new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, m.importedFunctionCount(), 1))
+        return new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, m.importedFunctionCount(), 1), new ModuleEdits()
                 .appendEntry(Section.TYPE, EMPTY_FUNC_TYPE)
-                .appendEntry(Section.IMPORT, functionImport("added", "f", newType))
+                .appendEntry(Section.IMPORT, functionImport("added", "f", newType)))
                 .toBytes();
     }
 
@@ -84,9 +84,9 @@ final class RoundTrips {
                 return space == IndexSpace.FUNCTION;
             }
         };
-        return new ModuleWriter(shifted, down)
+        return new ModuleWriter(shifted, down, new ModuleEdits()
                 .removeEntry(Section.TYPE, types.entryCount() - 1)
-                .removeEntry(Section.IMPORT, imports.entryCount() - 1)
+                .removeEntry(Section.IMPORT, imports.entryCount() - 1))
                 .toBytes();
     }
 

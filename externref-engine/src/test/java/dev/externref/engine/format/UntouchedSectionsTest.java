@@ -47,14 +47,15 @@ class UntouchedSectionsTest {
 
     private static String write(WasmModule m, IndexRemap remap, boolean append, boolean copyUntouched) {
         try {
-            ModuleWriter w = new ModuleWriter(m, remap).copyUntouchedSections(copyUntouched);
+            ModuleEdits edits = new ModuleEdits();
             if (append) {
                 for (Section s : m.sections()) {
                     if (s.id() != Section.CUSTOM && s.id() != Section.START && s.id() != Section.DATA_COUNT) {
-                        w.appendEntry(s.id(), new byte[] {0x01, 0x02}); // bytes the writer copies, whatever they mean
+                        edits.appendEntry(s.id(), new byte[] {0x01, 0x02}); // bytes the writer copies, whatever they mean
                     }
                 }
             }
+            ModuleWriter w = new ModuleWriter(m, remap, edits).copyUntouchedSections(copyUntouched);
             return java.util.HexFormat.of().formatHex(w.toBytes());
         } catch (RuntimeException e) {
             return e.toString();

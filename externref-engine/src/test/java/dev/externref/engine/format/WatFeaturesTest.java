@@ -333,14 +333,15 @@ class WatFeaturesTest {
     void nameSectionFollowsTheFunctionsAndKeepsLocalNames() {
         byte[] plain = wasm("imports of every kind");
         byte[] names = ModuleBuilder.nameSection("features", Map.of(0, "f", 1, "run"), Map.of(1, Map.of(0, "x")));
-        byte[] in = new ModuleWriter(WasmModule.parse(plain), IndexRemap.IDENTITY).appendCustomSection("name", names).toBytes();
+        byte[] in = new ModuleWriter(WasmModule.parse(plain), IndexRemap.IDENTITY,
+                new ModuleEdits().appendCustomSection("name", names)).toBytes();
         RoundTrips.assertSameBytes(in, RoundTrips.fullRoundTrip(in, RoundTrips.SELF_EVERYWHERE), "name section round trip");
 
         WasmModule m = WasmModule.parse(in);
-        byte[] inserted = new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, 1, 1))
+        byte[] inserted = new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, 1, 1), new ModuleEdits()
                 .appendEntry(Section.TYPE, RoundTrips.EMPTY_FUNC_TYPE)
                 .appendEntry(Section.IMPORT, RoundTrips.functionImport("added", "f", m.typeCount()))
-                .nameFunction(1, "added")
+                .nameFunction(1, "added"))
                 .toBytes();
         WasmModule out = WasmModule.parse(inserted);
         assertEquals(Map.of(0, "f", 1, "added", 2, "run"), out.functionNames());

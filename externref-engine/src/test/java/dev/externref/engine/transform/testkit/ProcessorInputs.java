@@ -6,6 +6,7 @@ import dev.externref.engine.format.FuncType;
 import dev.externref.engine.format.Import;
 import dev.externref.engine.format.IndexRemap;
 import dev.externref.engine.format.IndexSpace;
+import dev.externref.engine.format.ModuleEdits;
 import dev.externref.engine.format.ModuleWriter;
 import dev.externref.engine.format.Section;
 import dev.externref.engine.format.ValType;
@@ -41,7 +42,7 @@ public final class ProcessorInputs {
     public static byte[] withSurrogateDrop(WasmModule m, int index) {
         Import imp = m.imports().get(index);
         byte[] entry = new ByteWriter(32).name("externref").name("drop").u8(0).u32(imp.typeIndex()).toByteArray();
-        byte[] renamed = new ModuleWriter(m, IndexRemap.IDENTITY).replaceEntry(Section.IMPORT, index, entry).toBytes();
+        byte[] renamed = new ModuleWriter(m, IndexRemap.IDENTITY, new ModuleEdits().replaceEntry(Section.IMPORT, index, entry)).toBytes();
         return Modules.withCustomSection(renamed, Records.SECTION, new byte[0]);
     }
 
@@ -56,13 +57,14 @@ public final class ProcessorInputs {
                 type = t;
             }
         }
-        ModuleWriter w = new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, m.importedFunctionCount(), 1));
+        ModuleEdits edits = new ModuleEdits();
         if (type < 0) {
             type = m.typeCount();
-            w.appendEntry(Section.TYPE, I32_TO_NONE.encode());
+            edits.appendEntry(Section.TYPE, I32_TO_NONE.encode());
         }
-        w.appendEntry(Section.IMPORT, new ByteWriter(32).name("externref").name("drop").u8(0).u32(type).toByteArray());
-        return Modules.withCustomSection(w.toBytes(), Records.SECTION, new byte[0]);
+        edits.appendEntry(Section.IMPORT, new ByteWriter(32).name("externref").name("drop").u8(0).u32(type).toByteArray());
+        byte[] out = new ModuleWriter(m, IndexRemap.shift(IndexSpace.FUNCTION, m.importedFunctionCount(), 1), edits).toBytes();
+        return Modules.withCustomSection(out, Records.SECTION, new byte[0]);
     }
 
 }
