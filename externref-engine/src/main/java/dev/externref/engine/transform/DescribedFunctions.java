@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The functions the {@code __externrefs} records describe, checked against the module (ABI.md
+ * The functions the {@code __externrefs} records describe, checked against the module (docs/ABI.md
  * rules): which positions of each function's type become {@code externref}, and the report
  * lines of the described imports and exports. An export that only forwards passes its record
  * on to the function it forwards to.
@@ -57,7 +57,7 @@ final class DescribedFunctions {
         return d;
     }
 
-    /** Checks every record against the module (ABI.md rules) and fills {@link #refPositions}. */
+    /** Checks every record against the module (the rules of docs/ABI.md) and fills {@link #refPositions}. */
     private void resolveRecords() {
         Map<String, Export> exportsByName = exportsNamedByRecords();
         Map<String, Map<String, Integer>> importsByName = importsByName();

@@ -6,7 +6,7 @@ import dev.externref.engine.format.ByteWriter;
  * The bodies of the functions that replace the {@code externref.insert/get/drop} imports,
  * over one table of externrefs. This is the only place that knows the slot algorithm.
  *
- * <p>Slot semantics (ABI.md): {@code insert(null) = -1}; {@code insert(r)} returns an index
+ * <p>Slot semantics (docs/ABI.md, "What the engine writes"): {@code insert(null) = -1}; {@code insert(r)} returns an index
  * {@code i >= 0} with {@code get(i) == r} until {@code drop(i)}; {@code get(-1) = null}; live
  * indices never collide; {@code drop} of a free slot does nothing; out-of-range indices trap.
  *

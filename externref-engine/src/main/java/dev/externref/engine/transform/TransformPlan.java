@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The output's function index space (ABI.md, "Output"): the imports that stay, in order; the
+ * The output's function index space (docs/ABI.md, "What the engine writes"): the imports that stay, in order; the
  * drop hook import, if any; the defined functions; then the glue functions for
  * {@code externref.insert}, {@code get} and {@code drop} that are imported. The surrogate
  * imports go: calls of insert, get and drop are pointed at their glue, guard calls are removed

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The externref transform of one module (ABI.md, "Output"): surrogate imports become glue
+ * The externref transform of one module (docs/ABI.md, "What the engine writes"): surrogate imports become glue
  * functions over a new externref table, described imports and exports get externref
  * signatures, guards go, reference-holding locals are retyped, every function index is
  * renumbered, and the {@code __externrefs} section is removed.
