@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *                          sections of {@code parallelThreshold} bytes or more); more: that many threads
  * @param parallelThreshold code sections at least this large are written on several threads in automatic mode
  * @param runBytes          bytes of bodies one task encodes
- * @param warmUp            the budget of code written on the calling thread before threads are used;
- *                          null: none, threads from the first body
+ * @param warmUp            the budget of code written on the calling thread before threads are used,
+ *                          and the count of code written that picks the decoder (see
+ *                          {@code InstructionReader#FAST_DECODING_BYTES}); null: none, threads from
+ *                          the first body
  */
 public record CodeWritePolicy(int threads, int parallelThreshold, int runBytes, WarmUp warmUp) {
     /** Code sections at least this large are written on several threads in automatic mode. */
@@ -42,11 +44,12 @@ public record CodeWritePolicy(int threads, int parallelThreshold, int runBytes, 
 
     /**
      * The policy for a thread count as users give it: 0 automatic, after {@code warmUp}'s budget
-     * (which the caller keeps across modules); 1 single-threaded; more: that many threads at once.
+     * (which the caller keeps across modules); 1 single-threaded (the warm-up only counts); more:
+     * that many threads at once.
      */
     public static CodeWritePolicy of(int threads, WarmUp warmUp) {
-        return threads == 1 ? SINGLE_THREADED
-                : new CodeWritePolicy(threads, PARALLEL_THRESHOLD, RUN_BYTES, threads == 0 ? warmUp : null);
+        // Single-threaded, the warm-up still counts code: the decoder's choice reads it.
+        return new CodeWritePolicy(threads, PARALLEL_THRESHOLD, RUN_BYTES, threads <= 1 ? warmUp : null);
     }
 
     /** Threads for a code section of {@code codeBytes}. */

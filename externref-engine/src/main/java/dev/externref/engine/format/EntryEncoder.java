@@ -140,7 +140,11 @@ final class EntryEncoder {
                 ByteReader r = new ByteReader(src, from, to);
                 code = new InstructionReader(src, FunctionBody.skipLocals(r, refs), to, refs);
             }
-            code.scanToEnd();
+            if (job.fastDecoding) {
+                code.scanFast();
+            } else {
+                code.scanToEnd();
+            }
             code.finish();
             if (code.usesDataIndex() && job.dataCountRequired) {
                 throw new MalformedModuleException("data count section required", code.dataIndexAt());

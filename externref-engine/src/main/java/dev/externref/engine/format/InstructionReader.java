@@ -168,38 +168,29 @@ public final class InstructionReader {
         }
     }
 
-    /** Code bytes this JVM's readers have decoded through {@link #scanToEnd} (a racy count, only a hint). */
-    private static long scannedBytes;
     /**
-     * Up to this many code bytes, {@link #scanToEnd} decodes through {@link #next()}. A JVM that
-     * decodes no more than that is a short one (the command line on a small module), where the
-     * byte-array view's first use costs more than it saves: the JVM generates and links code for
-     * it, and until then runs it interpreted. The writer's threshold for threads (4 MB of code).
+     * Code bytes from which {@link #scanFast} is worth its start-up: below, in a JVM that has not
+     * decoded that much, the byte-array view's first use costs more than it saves (the JVM
+     * generates and links code for it, and runs it interpreted until then). The writer decides
+     * per module (its code size, and the code its caller's warm-up has counted).
      */
-    static final long PEEK_WARM_UP_BYTES = 4 << 20;
+    static final long FAST_DECODING_BYTES = 4 << 20;
     /** The continuation bits of the 7 bytes after the opcode. */
     private static final long CONTINUATION_BITS = 0x0080808080808080L;
 
     /**
      * Decodes every instruction up to the expression's final {@code end}, recording index
-     * references: the same result as calling {@link #next()} until {@link #hasNext()} is false,
-     * which is how the JVM's first {@link #PEEK_WARM_UP_BYTES} are decoded; {@link #scanFast}
-     * after them.
+     * references, one {@link #next()} at a time; {@link #scanFast} does the same faster once
+     * the JVM has compiled it.
      */
     void scanToEnd() {
-        if (scannedBytes >= PEEK_WARM_UP_BYTES) {
-            scanFast();
-            return;
-        }
-        int from = r.pos();
         while (!finished) {
             next();
         }
-        scannedBytes += r.pos() - from;
     }
 
     /**
-     * {@link #scanToEnd} in a JVM that has decoded its first {@link #PEEK_WARM_UP_BYTES}.
+     * {@link #scanToEnd} for a large module or a warm JVM (see {@link #FAST_DECODING_BYTES}).
      *
      * <p>Dense code has about two bytes per instruction, so the common instructions are
      * decoded without a branch on their opcode: one 8-byte load holds the opcode and its

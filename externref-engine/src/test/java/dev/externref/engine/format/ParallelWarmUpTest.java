@@ -43,6 +43,27 @@ class ParallelWarmUpTest {
         assertThat(second.remaining()).isEqualTo(CodeWritePolicy.WARM_UP_CODE_BYTES);
         assertThat(CodeWritePolicy.of(0, first).warmUp()).isSameAs(first);
         assertThat(CodeWritePolicy.of(4, first).warmUp()).as("explicit threads: no warm-up").isNull();
-        assertThat(CodeWritePolicy.of(1, first)).isSameAs(CodeWritePolicy.SINGLE_THREADED);
+        CodeWritePolicy one = CodeWritePolicy.of(1, first);
+        assertThat(one.threads()).isEqualTo(1);
+        assertThat(one.warmUp()).as("single-threaded, the warm-up still counts code").isSameAs(first);
+    }
+
+    @Test
+    void theFastDecoderIsChosenForALargeModuleOrAfterTheWarmUpHasSeenEnoughCode() throws Exception {
+        java.nio.file.Path smallest = NpmModules.ciSubset().stream().map(NpmModule::path)
+                .min(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        byte[] small = Files.readAllBytes(smallest);
+        WasmModule m = WasmModule.parse(small);
+        assertThat(m.section(Section.CODE).end - m.section(Section.CODE).start)
+                .isLessThan((int) InstructionReader.FAST_DECODING_BYTES);
+        IndexRemap remap = IndexRemap.shift(IndexSpace.FUNCTION, 0, 1);
+        CodeWritePolicy.WarmUp warmUp = new CodeWritePolicy.WarmUp();
+        ModuleWriter cold = new ModuleWriter(m, remap).policy(CodeWritePolicy.of(1, warmUp));
+        byte[] coldBytes = cold.toBytes();
+        assertThat(cold.fastDecoding).as("a small module in a fresh processor").isFalse();
+        warmUp.add(InstructionReader.FAST_DECODING_BYTES);
+        ModuleWriter warm = new ModuleWriter(m, remap).policy(CodeWritePolicy.of(1, warmUp));
+        assertThat(warm.toBytes()).as("either decoder, the same bytes").isEqualTo(coldBytes);
+        assertThat(warm.fastDecoding).as("once the processor has written enough code").isTrue();
     }
 }
