@@ -74,12 +74,20 @@ public record ProcessingReport(
      */
     public List<String> details() {
         List<String> lines = new ArrayList<>();
-        warnings.forEach(w -> lines.add("warning: " + w));
-        imports.forEach(s -> lines.add("import " + s));
-        exports.forEach(s -> lines.add("export " + s));
+        for (String w : warnings) {
+            lines.add("warning: " + w);
+        }
+        for (String s : imports) {
+            lines.add("import " + s);
+        }
+        for (String s : exports) {
+            lines.add("export " + s);
+        }
         lines.add("calls redirected: " + redirectedCalls);
         lines.add("guards removed: " + removedGuards);
-        retypedFunctions.forEach(f -> lines.add("locals retyped: " + f));
+        for (String f : retypedFunctions) {
+            lines.add("locals retyped: " + f);
+        }
         lines.add("reference table: " + (tableExport == null ? "(not exported)" : "exported as '" + tableExport + "'"));
         if (dropFunction != null) {
             lines.add("drop hook: " + dropFunction);

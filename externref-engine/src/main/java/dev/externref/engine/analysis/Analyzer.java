@@ -252,8 +252,14 @@ public final class Analyzer {
         ControlFrame f;
         if (op == LOOP) {
             int key = in.start();
-            AbstractState head = loopHeads.computeIfAbsent(key, k -> new AbstractState(localCount));
-            long[] headValues = loopParams.computeIfAbsent(key, k -> new long[arity[0]]);
+            AbstractState head = loopHeads.get(key);
+            long[] headValues = loopParams.get(key);
+            if (head == null) { // no computeIfAbsent: a lambda's first use is slow in a short JVM
+                head = new AbstractState(localCount);
+                loopHeads.put(key, head);
+                headValues = new long[arity[0]];
+                loopParams.put(key, headValues);
+            }
             if (head.mergeFrom(state, shadow)) {
                 changed = true;
                 changedLoop = key;

@@ -10,6 +10,7 @@ import dev.externref.engine.format.ValType;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,7 @@ final class DecisionLog {
         List<FunctionDecisions.Decision> plan = new ArrayList<>();
         List<ValType> newLocals = new ArrayList<>();
         Map<Long, Integer> allocated = new HashMap<>();
-        deadCode.sort((a, b) -> Integer.compare(a[0], b[0]));
+        deadCode.sort(BY_START);
         for (int[] dead : deadCode) {
             plan.add(new FunctionDecisions.Unreachable(dead[0], dead[1]));
         }
@@ -125,21 +126,42 @@ final class DecisionLog {
                 if (wantRef == naturallyRef) {
                     continue;
                 }
-                int target = allocated.computeIfAbsent(((long) local << 1) | (wantRef ? 1 : 0), k -> {
-                    newLocals.add(wantRef ? ValType.EXTERNREF : ValType.I32);
-                    return localCount + newLocals.size() - 1;
-                });
+                int target = newLocal(allocated, ((long) local << 1) | (wantRef ? 1 : 0),
+                        wantRef ? ValType.EXTERNREF : ValType.I32, newLocals, localCount);
                 plan.add(new FunctionDecisions.RenumberLocal(start, end, one.opcode(), target));
             } else {
                 long key = decision >>> 8;
-                int slotLocal = allocated.computeIfAbsent(-1L - key, k -> {
-                    newLocals.add(ValType.EXTERNREF);
-                    return localCount + newLocals.size() - 1;
-                });
+                int slotLocal = newLocal(allocated, -1L - key, ValType.EXTERNREF, newLocals, localCount);
                 plan.add(new FunctionDecisions.SpillToLocal(start, end, tag == SPILL_STORE, slotLocal));
             }
         }
-        plan.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        plan.sort(DECISION_BY_START);
         return new FunctionDecisions(Collections.unmodifiableList(newLocals), Collections.unmodifiableList(plan));
     }
+
+    /** The local allocated for {@code key}, allocating it as a new local of {@code type} the first time. */
+    private static int newLocal(Map<Long, Integer> allocated, long key, ValType type, List<ValType> newLocals, int localCount) {
+        Integer local = allocated.get(key);
+        if (local == null) {
+            newLocals.add(type);
+            local = localCount + newLocals.size() - 1;
+            allocated.put(key, local);
+        }
+        return local;
+    }
+
+    // Comparators as classes, not lambdas: a lambda's first use costs a one-module JVM milliseconds.
+    private static final Comparator<int[]> BY_START = new Comparator<>() {
+        @Override
+        public int compare(int[] a, int[] b) {
+            return Integer.compare(a[0], b[0]);
+        }
+    };
+
+    private static final Comparator<FunctionDecisions.Decision> DECISION_BY_START = new Comparator<>() {
+        @Override
+        public int compare(FunctionDecisions.Decision a, FunctionDecisions.Decision b) {
+            return Integer.compare(a.start(), b.start());
+        }
+    };
 }

@@ -124,7 +124,9 @@ final class FlowInterpreter {
             // Keep going with an unknown stack so later errors stay meaningful.
             return false;
         }
-        popInts(state, Opcodes.pops(effect), Opcodes.describe(op));
+        for (int i = Opcodes.pops(effect); i > 0; i--) {
+            popInt(state, null, op);
+        }
         pushInts(Opcodes.pushes(effect));
         return true;
     }
@@ -135,12 +137,18 @@ final class FlowInterpreter {
 
     /** Pops a value that an integer operation consumes. */
     void popInt(AbstractState state, String what) {
+        popInt(state, what, 0);
+    }
+
+    /** {@code what} names the user in messages; when null, opcode {@code op} does (described only then). */
+    private void popInt(AbstractState state, String what, int op) {
         long v = stack.pop();
         long k = kind(v);
         if (k == REF) {
-            error(state, "a host reference is used as an integer by " + what);
+            error(state, "a host reference is used as an integer by " + (what != null ? what : Opcodes.describe(op)));
         } else if (k == CONFLICT) {
-            error(state, "a value that is a host reference on some paths is used as an integer by " + what);
+            error(state, "a value that is a host reference on some paths is used as an integer by "
+                    + (what != null ? what : Opcodes.describe(op)));
         }
         shadow.escapeIfSym(v);
     }

@@ -75,16 +75,26 @@ public final class ModuleEdits {
         edits.add(edit);
         // Java 17: no pattern matching for switch yet, so a chain of instanceof.
         if (edit instanceof RemoveEntry e) {
-            removed.computeIfAbsent(e.sectionId(), k -> new HashSet<>()).add(e.position());
+            Set<Integer> positions = removed.get(e.sectionId());
+            if (positions == null) {
+                positions = new HashSet<>();
+                removed.put(e.sectionId(), positions);
+            }
+            positions.add(e.position());
         } else if (edit instanceof ReplaceEntry e) {
             if (e.sectionId() == Section.CODE || e.sectionId() == Section.CUSTOM) {
                 throw new IllegalArgumentException("replace bodies with ReplaceBody, custom sections with ReplaceCustomSection");
             }
-            replaced.computeIfAbsent(e.sectionId(), k -> new HashMap<>()).put(e.position(), e.entry());
+            replacements(e.sectionId()).put(e.position(), e.entry());
         } else if (edit instanceof ReplaceBody e) {
-            replaced.computeIfAbsent(Section.CODE, k -> new HashMap<>()).put(e.definedIndex(), e.body());
+            replacements(Section.CODE).put(e.definedIndex(), e.body());
         } else if (edit instanceof AppendEntry e) {
-            appended.computeIfAbsent(e.sectionId(), k -> new ArrayList<>()).add(e.entry());
+            List<byte[]> entries = appended.get(e.sectionId());
+            if (entries == null) {
+                entries = new ArrayList<>();
+                appended.put(e.sectionId(), entries);
+            }
+            entries.add(e.entry());
         } else if (edit instanceof ReplaceCustomSection e) {
             customReplaced.put(e.name(), e.payload());
         } else if (edit instanceof RemoveCustomSection e) {
@@ -95,6 +105,17 @@ public final class ModuleEdits {
             functionNames.put(e.function(), e.name());
         }
         return this;
+    }
+
+    // Plain get/put rather than computeIfAbsent with a lambda, here and across the engine's
+    // processing path: the first lambda of a JVM costs the command line milliseconds of set-up.
+    private Map<Integer, byte[]> replacements(int sectionId) {
+        Map<Integer, byte[]> entries = replaced.get(sectionId);
+        if (entries == null) {
+            entries = new HashMap<>();
+            replaced.put(sectionId, entries);
+        }
+        return entries;
     }
 
     /** {@link RemoveEntry}. */

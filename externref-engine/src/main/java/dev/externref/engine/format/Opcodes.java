@@ -451,9 +451,11 @@ public final class Opcodes {
 
     /** Printable opcode, e.g. {@code 0x10} or {@code 0xfc 8}. */
     public static String describe(int code) {
+        // Without String.format: the analysis may describe opcodes, and Formatter's set-up is slow
+        // in a short-lived JVM.
         if (code > 0xFF) {
-            return String.format("0x%x %d", code >>> 16, code & 0xFFFF);
+            return "0x" + Integer.toHexString(code >>> 16) + " " + (code & 0xFFFF);
         }
-        return String.format("0x%02x", code);
+        return (code < 0x10 ? "0x0" : "0x") + Integer.toHexString(code);
     }
 }

@@ -155,6 +155,32 @@ class CliProcessIT {
         }
     }
 
+    /**
+     * A command-line run pays for every class it makes at run time: the first lambda or
+     * method reference of a JVM sets up the invokedynamic machinery and spins classes (several
+     * milliseconds), and so do {@code String.format} and regular expressions on first use. The
+     * processing path uses none of them; a class-data-sharing archive could not hold the spun
+     * classes anyway. Checked on every committed rustc module, through the JVM's class-loading log.
+     */
+    @Test
+    void processingMakesNoClassesAtRunTime() throws Exception {
+        List<String> found = new ArrayList<>();
+        try (var modules = Files.list(Checkout.resolve("fixtures/modules"))) {
+            for (Path module : modules.filter(m -> m.toString().endsWith(".wasm")).sorted().toList()) {
+                Run run = sh("java -Xshare:auto -XX:TieredStopAtLevel=1 -Xlog:class+load=info -jar \"$JAR\" -o out.wasm "
+                        + "'" + module + "'");
+                assertThat(run.status()).as(run.stderr()).isZero();
+                for (String line : run.out().split("\n")) {
+                    if (line.contains("$$Lambda") || line.contains("source: __") // spun: lambda proxies, method handle forms
+                            || line.contains(" java.util.Formatter ") || line.contains(" java.util.regex.Pattern ")) {
+                        found.add(module.getFileName() + ": " + line);
+                    }
+                }
+            }
+        }
+        assertThat(found).as("classes made or set up at run time while processing").isEmpty();
+    }
+
     @Test
     void exitCodes() throws Exception {
         assertThat(sh("cli --bogus \"$IN\"").status()).isEqualTo(Main.USAGE_ERROR);
