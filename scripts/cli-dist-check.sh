@@ -48,6 +48,19 @@ for unpacked in "$work"/tar/* "$work"/zip/*; do
     cmp -s "$work/expected.wasm" "$work/first.wasm" || fail "$cli output differs from java -jar (first run)"
     cmp -s "$work/expected.wasm" "$work/second.wasm" || fail "$cli output differs from java -jar (with the archive)"
 
+    # An archive recorded on a module with nothing to do (the empty module) still holds every
+    # class of the tool: a module with references then loads none of them from the jar.
+    rm -f "$cache"/*.jsa
+    printf '\0asm\1\0\0\0' > "$work/empty.wasm"
+    "$cli" -o "$work/empty-out.wasm" "$work/empty.wasm"
+    EXTERNREF_OPTS=-Xlog:class+load=info "$cli" --drop-fn host::released -o "$work/third.wasm" "$input" > "$work/classes.log"
+    cmp -s "$work/expected.wasm" "$work/third.wasm" || fail "$cli output differs from java -jar (archive of the empty module)"
+    grep -q 'dev.externref.engine.analysis.Analyzer source: shared objects file' "$work/classes.log" \
+        || fail "the run with references did not map the analysis from the archive"
+    if grep 'dev\.externref' "$work/classes.log" | grep -v 'source: shared objects file' > "$work/unarchived.log"; then
+        fail "classes loaded from the jar despite the archive: $(head -3 "$work/unarchived.log")"
+    fi
+
     # A damaged archive must be ignored quietly, not break the command or its output.
     for jsa in "$cache"/*.jsa; do chmod u+w "$jsa"; head -c 4096 /dev/urandom > "$jsa"; done
     "$cli" --drop-fn host::released - < "$input" > "$work/damaged.wasm" 2> "$work/damaged.err"

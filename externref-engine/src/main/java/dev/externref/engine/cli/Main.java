@@ -72,6 +72,9 @@ public final class Main {
     public static void main(String[] args) {
         OutputStream stdout = new FileOutputStream(FileDescriptor.out);
         int code = run(args, System.in, stdout, System.err);
+        if (code == 0 && ArchiveRecording.requested()) {
+            ArchiveRecording.loadAllClasses();
+        }
         System.exit(code);
     }
 
