@@ -143,7 +143,7 @@ final class EntryEncoder {
             if (job.fastDecoding) {
                 code.scanFast();
             } else {
-                code.scanToEnd();
+                code.scanCompact();
             }
             code.finish();
             if (code.usesDataIndex() && job.dataCountRequired) {

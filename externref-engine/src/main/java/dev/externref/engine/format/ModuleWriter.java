@@ -136,13 +136,14 @@ public final class ModuleWriter {
 
     /** Writes the module without the final trimming copy. */
     public Output write() {
-        // The decoder's fast loop pays for itself once the JVM has compiled it: in a large module,
-        // or after the code the policy's warm-up has seen. A short JVM on a small module (the
-        // command line) decodes faster without it. Decided per module, from what the caller owns.
+        // The decoder's fast loop pays for itself once the JVM has compiled it: after the code the
+        // policy's warm-up has seen, or in a very large module. A fresh JVM (the command line)
+        // decodes modules up to 16 MB faster with the compact loop. Decided per module, from what
+        // the caller owns.
         Section code = module.section(Section.CODE);
         long codeBytes = code == null ? 0 : code.end - code.start;
         CodeWritePolicy.WarmUp warmUp = policy.warmUp();
-        fastDecoding = codeBytes >= InstructionReader.FAST_DECODING_BYTES
+        fastDecoding = codeBytes >= InstructionReader.FAST_DECODING_MODULE_BYTES
                 || warmUp != null && warmUp.written() >= InstructionReader.FAST_DECODING_BYTES;
         ByteWriter out = new SectionEncoder(this).writeModule();
         return new Output(out.buffer(), out.size());

@@ -21,10 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The writer's fast decoder ({@link InstructionReader#scanFast}, what
- * {@link InstructionReader#scanToEnd} runs once a JVM has decoded its first 4 MB) against the general one
+ * The writer's decoders ({@link InstructionReader#scanFast} for large modules and warm JVMs,
+ * {@link InstructionReader#scanCompact} otherwise) against the general one
  * ({@link InstructionReader#next} until the end): on every body of real and spec-suite
- * modules, and on those bodies with bytes changed at random, both must end at the same
+ * modules, and on those bodies with bytes changed at random, each must end at the same
  * offset with the same index references, or fail with the same message at the same offset.
  */
 class FastScanTest {
@@ -56,12 +56,24 @@ class FastScanTest {
     }
 
     static Outcome fast(byte[] module, int from, int to, int mask) {
+        return scan(module, from, to, mask, true);
+    }
+
+    static Outcome compact(byte[] module, int from, int to, int mask) {
+        return scan(module, from, to, mask, false);
+    }
+
+    private static Outcome scan(byte[] module, int from, int to, int mask, boolean fast) {
         IndexRefs refs = new IndexRefs();
         refs.mask = mask;
         try {
             ByteReader r = new ByteReader(module, from, to);
             InstructionReader in = new InstructionReader(module, FunctionBody.skipLocals(r, refs), to, refs);
-            in.scanFast();
+            if (fast) {
+                in.scanFast();
+            } else {
+                in.scanCompact();
+            }
             in.finish();
             return new Outcome(null, in.end(), in.usesDataIndex(), in.dataIndexAt(), list(refs));
         } catch (MalformedModuleException e) {
@@ -92,8 +104,9 @@ class FastScanTest {
             int to = m.bodyEnd(i);
             for (int mask : MASKS) {
                 Outcome expected = general(module, from, to, mask);
-                Outcome actual = fast(module, from, to, mask);
-                assertEquals(expected, actual, () -> name + ": body " + from + ".." + to + ", mask " + mask);
+                assertEquals(expected, fast(module, from, to, mask), () -> name + ": body " + from + ".." + to + ", mask " + mask);
+                assertEquals(expected, compact(module, from, to, mask),
+                        () -> name + ": body " + from + ".." + to + ", mask " + mask + " (compact)");
             }
         }
         return bodies;
@@ -128,7 +141,7 @@ class FastScanTest {
     }
 
     /**
-     * Changes bytes inside bodies, one body at a time, and compares both decoders on the
+     * Changes bytes inside bodies, one body at a time, and compares the decoders on the
      * damaged body: long LEB128s, invalid opcodes, bodies that end early or run on, bad block
      * types and memory flags all meet the fast path's acceptance tests.
      */
@@ -149,10 +162,11 @@ class FastScanTest {
             }
             int mask = MASKS[t % MASKS.length];
             Outcome expected = general(damaged, from, to, mask);
-            Outcome actual = fast(damaged, from, to, mask);
             int trial = t;
-            assertEquals(expected, actual, () -> name + ": damaged body " + from + ".." + to + " (trial " + trial
-                    + ", mask " + mask + ")");
+            assertEquals(expected, fast(damaged, from, to, mask), () -> name + ": damaged body " + from + ".." + to
+                    + " (trial " + trial + ", mask " + mask + ")");
+            assertEquals(expected, compact(damaged, from, to, mask), () -> name + ": damaged body " + from + ".." + to
+                    + " (trial " + trial + ", mask " + mask + ", compact)");
         }
     }
 }

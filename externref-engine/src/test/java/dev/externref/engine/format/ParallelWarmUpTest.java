@@ -55,7 +55,7 @@ class ParallelWarmUpTest {
         byte[] small = Files.readAllBytes(smallest);
         WasmModule m = WasmModule.parse(small);
         assertThat(m.section(Section.CODE).end - m.section(Section.CODE).start)
-                .isLessThan((int) InstructionReader.FAST_DECODING_BYTES);
+                .isLessThan((int) InstructionReader.FAST_DECODING_MODULE_BYTES);
         IndexRemap remap = IndexRemap.shift(IndexSpace.FUNCTION, 0, 1);
         CodeWritePolicy.WarmUp warmUp = new CodeWritePolicy.WarmUp();
         ModuleWriter cold = new ModuleWriter(m, remap).policy(CodeWritePolicy.of(1, warmUp));
