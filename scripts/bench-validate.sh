@@ -3,8 +3,10 @@
 # every npm module (scripts/fetch-npm-modules.sh --all) made into processor input, validated
 # warm by the running Node (scripts/validate-time.mjs) before and after the processor's warm
 # single-threaded runs (ProcessTimes); the better of the two validate times is the reference.
-# Times are wall time and CPU time of the working thread (Node: of the process, as V8 validates
-# on several threads), best of RUNS (default 10); on a busy machine CPU time is the steadier.
+# V8 is timed twice over: as Node runs it (on several threads) and confined to one thread
+# (node --single-threaded, V8's own flag). Times are wall time and CPU time of the working
+# thread (Node: of the process), best of RUNS (default 10); on a busy machine CPU time is the
+# steadier.
 # Needs the built jars (mvn -B package -DskipTests) and Node.
 #
 #   bash scripts/bench-validate.sh [RUNS]
@@ -16,18 +18,27 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 modules=$(find target/npm-modules -name '*.wasm' | sort)
 java -cp "$bench" dev.externref.benchmarks.PrepareInputs "$work/in" $modules
+# V8 as Node runs it (validation on several threads), and confined to one thread
+# (--single-threaded), each before and after the processor's runs.
 node scripts/validate-time.mjs --runs "$runs" "$work"/in/*.wasm > "$work/validate1"
+node --single-threaded scripts/validate-time.mjs --runs "$runs" "$work"/in/*.wasm > "$work/one1"
 java -Xms2g -Xmx2g -cp "$bench" dev.externref.benchmarks.ProcessTimes --runs "$runs" "$work"/in/*.wasm > "$work/process"
+node --single-threaded scripts/validate-time.mjs --runs "$runs" "$work"/in/*.wasm > "$work/one2"
 node scripts/validate-time.mjs --runs "$runs" "$work"/in/*.wasm > "$work/validate2"
 
-printf '%-38s %7s %12s %12s %9s %12s %12s %9s\n' module MB "validate cpu" "process cpu" "per cpu" "validate ms" "process ms" "wall"
-join <(sort "$work/validate1") <(sort "$work/validate2") | join - <(sort "$work/process") | awk '
-  $4 == "does" { printf "%-38s %7s %12s\n", $1, $2, "not valid here"; next }
+printf '%-38s %6s %9s %9s %7s %10s %10s %10s %7s %7s\n' module MB "V8 cpu" "proc cpu" "cpu" \
+    "V8 ms" "V8 1t ms" "proc ms" "wall" "wall 1t"
+best() { # the better of two runs of validate-time.mjs, per module: name MB cpu wall
+    join <(sort "$1") <(sort "$2") | awk '$4 == "does" { print $1, $2, "-", "-"; next }
+        { print $1, $2, ($4 < $12 ? $4 : $12), ($6 < $14 ? $6 : $14) }'
+}
+join <(best "$work/validate1" "$work/validate2") <(best "$work/one1" "$work/one2") \
+    | join - <(sort "$work/process" | awk '{ print $1, $4, $6 }') | awk '
+  $3 == "-" { printf "%-38s %6s %9s\n", $1, $2, "not valid here"; next }
   {
-    # first validate run: $4 cpu, $6 wall; second: $12 cpu, $14 wall; processing: $20 cpu, $22 wall
-    vc = ($4 < $12) ? $4 : $12; vw = ($6 < $14) ? $6 : $14
-    printf "%-38s %7s %12.1f %12.1f %8.2fx %12.1f %12.1f %8.2fx\n", $1, $2, vc, $20, vc / $20, vw, $22, vw / $22
+    # $3 V8 cpu, $4 V8 wall, $6 V8 one-thread cpu, $7 V8 one-thread wall, $8 processing cpu, $9 processing wall
+    printf "%-38s %6s %9.1f %9.1f %6.2fx %10.1f %10.1f %10.1f %6.2fx %6.2fx\n", $1, $2, $3, $8, $3 / $8, $4, $7, $9, $4 / $9, $7 / $9
   }'
-echo "per cpu, wall: validate's time / processing's time (above 1: processing is faster). V8 validates on"
-echo "several threads (its CPU time is above its wall time on an idle machine); processing here uses one."
-echo "Node $(node --version), $(java -version 2>&1 | head -1)"
+echo "cpu, wall, wall 1t: V8's time / processing's time (above 1: processing is faster). Processing runs on one"
+echo "thread; V8 validates on several as Node runs it (V8 ms), or on one with node --single-threaded (V8 1t ms)."
+echo "Best of $runs runs each, warm. Node $(node --version), $(java -version 2>&1 | head -1)"
