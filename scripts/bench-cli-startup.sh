@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The command line's whole-process time on small modules: `java -jar` against the
-# distribution's bin/externref (class-data-sharing archive, C1 for inputs up to 16 MB), with a
-# file copy as the floor, in one hyperfine run per module.
+# distribution's bin/externref (class-data-sharing archive, C1 for inputs up to 16 MB), with the
+# JVM's own start (java -version) and a file copy as references, in one hyperfine run per module.
+# BASELINE_JAR adds `java -jar` of another build of the engine jar (an older commit's, say) to
+# the same run.
 #
 #   mvn -B package -DskipTests && bash scripts/fetch-npm-modules.sh
 #   apt-get install hyperfine
-#   bash scripts/bench-cli-startup.sh [MODULE.wasm ...]    # default: sql-wasm.wasm resvg.wasm
+#   [BASELINE_JAR=old/externref-engine.jar] bash scripts/bench-cli-startup.sh [MODULE.wasm ...]
+#   # default modules: sql-wasm.wasm resvg.wasm
 #
 # Inputs are made processor input first (PrepareInputs, as the other benchmarks do), so every
 # run really rewrites the module. Results: target/cli-startup/*.md.
@@ -27,9 +30,14 @@ export EXTERNREF_CACHE_DIR=$work/cache
 for m in "${modules[@]}"; do
     in=$work/in/$(basename "$m")
     "$dist/bin/externref" -o "$work/out/warm.wasm" "$in"     # the first run records the archive
+    baseline=()
+    [ -z "${BASELINE_JAR-}" ] || baseline=(-n "baseline java -jar" "java -jar $BASELINE_JAR -o $work/out/d.wasm $in")
     hyperfine -N --warmup 3 --runs "${RUNS:-20}" --export-markdown "$work/$(basename "$m" .wasm).md" \
+        "${baseline[@]}" \
         -n "java -jar" "java -jar $dist/lib/externref.jar -o $work/out/a.wasm $in" \
         -n "bin/externref" "$dist/bin/externref -o $work/out/b.wasm $in" \
+        -n "java -version" "java -Xshare:auto -version" \
         -n "cp" "cp $in $work/out/c.wasm"
     cmp "$work/out/a.wasm" "$work/out/b.wasm"
+    [ -z "${BASELINE_JAR-}" ] || cmp "$work/out/a.wasm" "$work/out/d.wasm"
 done
