@@ -212,6 +212,19 @@ public final class InstructionReader {
                 }
                 continue;
             }
+            // One-byte immediates without a call (C1 does not inline the LEB128 helpers, and the
+            // interpreter pays per call): any one-byte u32 or s32 is in range, and a memarg whose
+            // flags byte has no memory index and whose offset has one byte is three bytes.
+            if (p + 2 < lim && b[p + 1] >= 0) {
+                if (kind == LOCAL || kind == I32 || kind == LABEL && op != DELEGATE) {
+                    p += 2;
+                    continue;
+                }
+                if (kind == MEMARG && b[p + 1] < 0x40 && b[p + 2] >= 0) {
+                    p += 3;
+                    continue;
+                }
+            }
             if (kind == LOCAL || kind == I32) {
                 int e = kind == LOCAL ? u32End(b, p + 1, lim) : signedEnd(b, p + 1, lim, 5);
                 if (e >= 0) {
