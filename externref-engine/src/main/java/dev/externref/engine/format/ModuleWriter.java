@@ -136,17 +136,21 @@ public final class ModuleWriter {
 
     /** Writes the module without the final trimming copy. */
     public Output write() {
-        // The decoder's fast loop pays for itself once the JVM has compiled it: after the code the
-        // policy's warm-up has seen, or in a very large module. A fresh JVM (the command line)
-        // decodes modules up to 16 MB faster with the compact loop. Decided per module, from what
-        // the caller owns.
         Section code = module.section(Section.CODE);
-        long codeBytes = code == null ? 0 : code.end - code.start;
-        CodeWritePolicy.WarmUp warmUp = policy.warmUp();
-        fastDecoding = codeBytes >= InstructionReader.FAST_DECODING_MODULE_BYTES
-                || warmUp != null && warmUp.written() >= InstructionReader.FAST_DECODING_BYTES;
+        fastDecoding = fastDecoding(code == null ? 0 : code.end - code.start, policy.warmUp());
         ByteWriter out = new SectionEncoder(this).writeModule();
         return new Output(out.buffer(), out.size());
+    }
+
+    /**
+     * Whether bodies of a module with {@code codeBytes} of code are decoded by
+     * {@link InstructionReader#scanFast}: only a very large module while the caller's warm-up says
+     * the JVM is fresh (the branchless loop reaches its speed sooner). Warm, or without a
+     * warm-up to tell, the compact loop is the faster (see {@link InstructionReader#scanCompact}).
+     */
+    static boolean fastDecoding(long codeBytes, CodeWritePolicy.WarmUp warmUp) {
+        return codeBytes >= InstructionReader.FAST_DECODING_MODULE_BYTES
+                && warmUp != null && warmUp.written() < InstructionReader.FAST_DECODING_BYTES;
     }
 
     /** Whether the remap leaves every index in the section as it is. */

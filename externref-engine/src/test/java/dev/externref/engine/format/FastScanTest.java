@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The writer's decoders ({@link InstructionReader#scanFast} for large modules and warm JVMs,
- * {@link InstructionReader#scanCompact} otherwise) against the general one
+ * The writer's decoders ({@link InstructionReader#scanCompact}, and
+ * {@link InstructionReader#scanFast} for large modules in a fresh JVM) against the general one
  * ({@link InstructionReader#next} until the end): on every body of real and spec-suite
  * modules, and on those bodies with bytes changed at random, each must end at the same
  * offset with the same index references, or fail with the same message at the same offset.
