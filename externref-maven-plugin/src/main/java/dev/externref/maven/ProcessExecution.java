@@ -1,6 +1,7 @@
 package dev.externref.maven;
 
 import dev.externref.engine.io.AtomicFiles;
+import dev.externref.engine.io.FileBytes;
 import dev.externref.engine.io.IoErrors;
 
 import dev.externref.engine.error.MalformedModuleException;
@@ -338,7 +339,7 @@ final class ProcessExecution {
         }
         byte[] input;
         try {
-            input = Files.readAllBytes(job.input());
+            input = FileBytes.read(job.input());
         } catch (IOException e) {
             return new Failed(job, display(job.input()) + ": cannot be read: " + IoErrors.reason(e), e);
         }

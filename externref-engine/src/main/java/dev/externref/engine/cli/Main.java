@@ -5,6 +5,7 @@ import dev.externref.engine.ExternrefProcessor;
 import dev.externref.engine.ProcessingResult;
 import dev.externref.engine.error.WasmException;
 import dev.externref.engine.io.AtomicFiles;
+import dev.externref.engine.io.FileBytes;
 import dev.externref.engine.io.IoErrors;
 import dev.externref.engine.wasmopt.WasmOpt;
 import dev.externref.engine.wasmopt.WasmOptException;
@@ -16,7 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -135,7 +135,7 @@ public final class Main {
         }
         byte[] input;
         try {
-            input = options.input().equals(STANDARD_STREAM) ? stdin.readAllBytes() : Files.readAllBytes(Path.of(options.input()));
+            input = options.input().equals(STANDARD_STREAM) ? stdin.readAllBytes() : FileBytes.read(Path.of(options.input()));
         } catch (IOException e) {
             err.println("externref: error: " + source + ": " + IoErrors.reason(e));
             return PROCESSING_ERROR;

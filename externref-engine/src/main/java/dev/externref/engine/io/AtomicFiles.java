@@ -144,10 +144,15 @@ public final class AtomicFiles {
         }
     }
 
+    /** In slices, as {@link FileBytes} reads: no temporary direct buffer as large as the module. */
     private static void writeAll(WritableByteChannel channel, ByteBuffer content) throws IOException {
         ByteBuffer buffer = content.duplicate();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        int end = buffer.limit();
+        while (buffer.position() < end) {
+            buffer.limit(end - buffer.position() > FileBytes.SLICE_BYTES ? buffer.position() + FileBytes.SLICE_BYTES : end);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
         }
     }
 }

@@ -48,6 +48,19 @@ class AtomicFilesTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60) // a slice loop that never reaches the end hangs
+    void writesContentOfSeveralSlicesWhole() throws IOException {
+        byte[] all = new byte[3 * FileBytes.SLICE_BYTES + 17];
+        new java.util.Random(7).nextBytes(all);
+        java.nio.ByteBuffer part = java.nio.ByteBuffer.wrap(all, 5, all.length - 9); // a slice boundary off the array's
+        Path f = dir.resolve("m.wasm");
+        AtomicFiles.write(f, part);
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, 5, all.length - 4), Files.readAllBytes(f));
+        assertEquals(5, part.position());
+        assertEquals(all.length - 4, part.limit());
+    }
+
+    @Test
     void doesNotCreateMissingDirectoriesAndNamesTheTarget() {
         Path f = dir.resolve("a/b/m.wasm");
         java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
