@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The externref transform of one module (docs/ABI.md, "What the engine writes"): surrogate imports become glue
@@ -198,7 +198,7 @@ public final class Transformer {
             final BodyRewriter rewriter = new BodyRewriter(m, names, surrogates, refPositions);
             final ReferenceHandlers handlers = new ReferenceHandlers(surrogates, refPositions);
             final BitSet surrogateCalls = new BitSet();
-            final LongAdder redirectedCalls = new LongAdder();
+            final AtomicLong redirectedCalls = new AtomicLong(); // not a LongAdder: see LookupWork
             final Map<Integer, BodyRewriter.Result> rewritten = new ConcurrentHashMap<>();
 
             RewriteHook() {
@@ -221,7 +221,7 @@ public final class Transformer {
                     }
                 }
                 if (redirected > 0) {
-                    redirectedCalls.add(redirected);
+                    redirectedCalls.addAndGet(redirected);
                 }
                 return wanted;
             }
