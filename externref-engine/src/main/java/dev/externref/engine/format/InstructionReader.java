@@ -265,7 +265,7 @@ public final class InstructionReader {
      * <p>Dense code has about two bytes per instruction, so the common instructions are
      * decoded without a branch on their opcode: one 8-byte load holds the opcode and its
      * immediates, the ends of the first two LEB128s come from their continuation bits, the
-     * opcode's {@link Opcodes#FAST_SHAPE} row shifts out the length and the change of block depth,
+     * opcode's {@link Opcodes#fastShapes} row shifts out the length and the change of block depth,
      * and one test accepts the instruction. The next position is taken from {@link Peek#GUESS}
      * (one table load after the peek) when it agrees with that length, so the loop's chain from
      * one peek to the next is two loads long, and the length's computation runs beside it. Calls

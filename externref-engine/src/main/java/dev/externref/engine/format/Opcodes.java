@@ -392,18 +392,25 @@ public final class Opcodes {
     static final int SHAPE_END_SHIFT = 24;     // `end`: closes a block, or the expression
     static final int SHAPE_OPEN_SHIFT = 25;    // block, loop, if, try: opens one
 
-    /** Every index immediate recorded: calls and global accesses take their own short paths. */
-    static final int[] FAST_SHAPE = buildShapes(true, true);
-    private static final int[] FAST_SHAPE_FUNCTIONS_ONLY = buildShapes(true, false);
-    private static final int[] FAST_SHAPE_GLOBALS_ONLY = buildShapes(false, true);
-    private static final int[] FAST_SHAPE_NO_INDICES = buildShapes(false, false);
+    /**
+     * The four tables, built on the first call to {@link #fastShapes}: only the branchless
+     * decoder uses them, and a short-lived JVM that never runs it (every module under 16 MB of
+     * code) does not build them in the interpreter.
+     */
+    private static final class FastShapes {
+        /** Every index immediate recorded: calls and global accesses take their own short paths. */
+        static final int[] ALL_INDICES = buildShapes(true, true);
+        static final int[] FUNCTIONS_ONLY = buildShapes(true, false);
+        static final int[] GLOBALS_ONLY = buildShapes(false, true);
+        static final int[] NO_INDICES = buildShapes(false, false);
+    }
 
     /** The shapes for a decoder that records function indices, global indices, both or neither. */
     static int[] fastShapes(boolean functionIndices, boolean globalIndices) {
         if (functionIndices) {
-            return globalIndices ? FAST_SHAPE : FAST_SHAPE_FUNCTIONS_ONLY;
+            return globalIndices ? FastShapes.ALL_INDICES : FastShapes.FUNCTIONS_ONLY;
         }
-        return globalIndices ? FAST_SHAPE_GLOBALS_ONLY : FAST_SHAPE_NO_INDICES;
+        return globalIndices ? FastShapes.GLOBALS_ONLY : FastShapes.NO_INDICES;
     }
 
     private static int shape(int select, int maxLength, int firstByteMask) {
