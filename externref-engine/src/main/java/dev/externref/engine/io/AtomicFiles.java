@@ -1,11 +1,14 @@
 package dev.externref.engine.io;
 
+import java.io.File;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -119,9 +122,11 @@ public final class AtomicFiles {
         Path temp = file.resolveSibling("." + file.getFileName() + "."
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeAll(channel, content);
-                channel.force(true);
+            if (!writeNewThroughStream(temp, content)) {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    writeAll(channel, content);
+                    channel.force(true);
+                }
             }
             if (exists) {
                 keepPermissions(file, temp);
@@ -134,6 +139,45 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * Creates {@code temp} and writes {@code content} into it, forced to disk, through
+     * {@code java.io}: the first NIO file channel of a JVM loads the JDK's networking library and
+     * probes the network stacks (4-6 ms of a command-line run, see {@link FileBytes}). False, with
+     * nothing left behind, when the file could not be created and opened this way (another file
+     * system, or a failure that the NIO path then reports in its own, more precise, words).
+     */
+    private static boolean writeNewThroughStream(Path temp, ByteBuffer content) throws IOException {
+        if (temp.getFileSystem() != FileSystems.getDefault()) {
+            return false;
+        }
+        File file = temp.toFile();
+        boolean created = false;
+        FileOutputStream stream;
+        try {
+            created = file.createNewFile(); // O_CREAT | O_EXCL, as CREATE_NEW
+            if (!created) {
+                return false;
+            }
+            stream = new FileOutputStream(file);
+        } catch (IOException e) {
+            if (created) {
+                Files.deleteIfExists(temp);
+            }
+            return false;
+        }
+        try (FileOutputStream out = stream) {
+            ByteBuffer source = content.duplicate();
+            byte[] slice = new byte[Math.min(source.remaining(), FileBytes.SLICE_BYTES)];
+            while (source.hasRemaining()) {
+                int n = Math.min(source.remaining(), slice.length);
+                source.get(slice, 0, n);
+                out.write(slice, 0, n);
+            }
+            out.getFD().sync();
+        }
+        return true;
     }
 
     private static void keepPermissions(Path from, Path to) throws IOException {

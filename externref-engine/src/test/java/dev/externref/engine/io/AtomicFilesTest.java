@@ -61,6 +61,30 @@ class AtomicFilesTest {
     }
 
     @Test
+    void writesAReadOnlyBufferAsTheCommandLineHandsItOver() throws IOException {
+        byte[] all = new byte[FileBytes.SLICE_BYTES + 3];
+        new java.util.Random(5).nextBytes(all);
+        Path f = dir.resolve("m.wasm");
+        AtomicFiles.write(f, java.nio.ByteBuffer.wrap(all).asReadOnlyBuffer());
+        assertArrayEquals(all, Files.readAllBytes(f));
+    }
+
+    /** Another file system than the default one is written through NIO (the default one through java.io). */
+    @Test
+    void writesIntoAZipFileSystem() throws IOException {
+        Path zip = dir.resolve("out.zip");
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            Path f = fs.getPath("/m.wasm");
+            AtomicFiles.write(f, new byte[] {1, 2});
+            AtomicFiles.write(f, new byte[] {3, 4, 5});
+            assertArrayEquals(new byte[] {3, 4, 5}, Files.readAllBytes(f));
+            try (Stream<Path> s = Files.list(fs.getPath("/"))) {
+                assertEquals(1, s.count());
+            }
+        }
+    }
+
+    @Test
     void doesNotCreateMissingDirectoriesAndNamesTheTarget() {
         Path f = dir.resolve("a/b/m.wasm");
         java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,

@@ -64,6 +64,19 @@ class FileBytesTest {
         assertArrayEquals(content, read);
     }
 
+    /** Another file system than the default one is read through NIO (the default one through java.io). */
+    @Test
+    void readsAFileOfAZipFileSystem() throws IOException {
+        byte[] content = new byte[FileBytes.SLICE_BYTES + 99];
+        new Random(13).nextBytes(content);
+        Path zip = dir.resolve("in.zip");
+        try (java.nio.file.FileSystem fs = java.nio.file.FileSystems.newFileSystem(zip, java.util.Map.of("create", "true"))) {
+            Path f = fs.getPath("/m.wasm");
+            Files.write(f, content);
+            assertArrayEquals(content, FileBytes.read(f));
+        }
+    }
+
     @Test
     void aMissingFileIsTheJdksNoSuchFileException() {
         Path f = dir.resolve("missing.wasm");
