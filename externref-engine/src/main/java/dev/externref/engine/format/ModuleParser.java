@@ -64,6 +64,11 @@ public final class ModuleParser {
         if (bytes.length < 8) {
             throw new MalformedModuleException("unexpected end: truncated version", bytes.length);
         }
+        if (bytes[6] == 1 && bytes[7] == 0) {
+            // What cargo builds for wasm32-wasip2, for one: the reference slots live in its core modules.
+            throw new MalformedModuleException("a WebAssembly component (binary layer 1), not a core module: externref "
+                    + "processes the core module a component is made from (before `wasm-tools component new`)", 6);
+        }
         if (bytes[4] != 1 || bytes[5] != 0 || bytes[6] != 0 || bytes[7] != 0) {
             throw new MalformedModuleException("unknown binary version (only version 1 modules are supported)", 4);
         }

@@ -67,6 +67,16 @@ class MalformedInputTest {
     }
 
     @Test
+    void aComponentIsNamedAsSuchNotAsAnUnknownVersion() {
+        byte[] component = {0, 'a', 's', 'm', 0x0d, 0, 1, 0}; // the component model's header: version 0x0d, layer 1
+        MalformedModuleException e = assertThrows(MalformedModuleException.class, () -> process(component));
+        assertTrue(e.getMessage().contains("a WebAssembly component (binary layer 1), not a core module"), e.getMessage());
+        byte[] version13 = {0, 'a', 's', 'm', 0x0d, 0, 0, 0}; // a core module of another version: the spec's words
+        assertTrue(assertThrows(MalformedModuleException.class, () -> process(version13)).getMessage()
+                .contains("unknown binary version"));
+    }
+
+    @Test
     void seededSingleByteMutationsEndInSuccessOrMalformedModuleException() {
         byte[] fixture = RoundTrips.fixture();
         Random random = new Random(20261121L);
