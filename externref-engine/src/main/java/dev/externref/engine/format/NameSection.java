@@ -172,7 +172,7 @@ final class NameSection {
         for (int i = 0; i < n; i++) {
             int old = r.u32();
             int nameStart = r.pos();
-            r.skipName();
+            r.skip(r.byteLength()); // validated by nameMap's first pass (a Rust module's names run to megabytes)
             int now = remap.map(space, old);
             if (now < 0) {
                 continue;
