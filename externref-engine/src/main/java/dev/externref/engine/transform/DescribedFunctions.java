@@ -36,6 +36,7 @@ final class DescribedFunctions {
     /** Report lines: described imports and exports with their new types. */
     final List<String> importReport = new ArrayList<>();
     final List<String> exportReport = new ArrayList<>();
+    private final java.util.Set<String> reported = new java.util.HashSet<>();
 
     private DescribedFunctions(WasmModule m, List<FunctionRecord> records, FunctionNames names, Surrogates surrogates,
                                ForwardingWrappers wrappers) {
@@ -76,13 +77,15 @@ final class DescribedFunctions {
                     described = shape.chain();
                 }
             }
-            boolean first = declared[function] == null;
             for (int f : described) {
                 describe(f, r);
             }
-            if (first && !r.refs().isEmpty()) {
+            // One line per import or export described (an export of an import has a line of its own).
+            if (!r.refs().isEmpty()) {
                 String line = (r.isExport() ? r.name() : r.module() + "." + r.name()) + " " + patchedType(function);
-                (r.isExport() ? exportReport : importReport).add(line);
+                if (reported.add((r.isExport() ? "export " : "import ") + line)) {
+                    (r.isExport() ? exportReport : importReport).add(line);
+                }
             }
         }
     }

@@ -89,8 +89,12 @@ final class ForwardingWrappers {
      * forward to), or -1. For error messages only: it reads the whole body.
      */
     int sameTypeCallee(int function) {
+        int defined = m.definedOfFunction(function);
+        if (defined < 0) {
+            return -1; // an export of an import: no body
+        }
         FuncType own = m.funcType(m.functionTypeIndex(function));
-        FunctionBody body = m.locals(m.definedOfFunction(function));
+        FunctionBody body = m.locals(defined);
         InstructionReader in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
         while (in.hasNext()) {
             if (in.next() == CALL) {

@@ -118,6 +118,38 @@ class RecordRulesTest {
         assertMentions(e, "'nope'", "no such export");
     }
 
+    /** An export may name an imported function; its record then describes that import too. */
+    @Test
+    void anExportOfADescribedImportDescribedAlikeIsProcessed() {
+        ProcessingResult r = outputs.process(Demo.module("(export \"len_again\" (func $host_len))",
+                Demo.records().export("len_again", 2, 0)), "export of an import");
+        assertEquals(DEMO_IMPORTS, r.report().imports());
+        assertTrue(r.report().exports().contains("len_again (externref) -> i32"), r.report().exports().toString());
+    }
+
+    /**
+     * Explaining a failure in a function that is neither guarded nor described looks at every
+     * described export's body; an export of an import has none.
+     */
+    @Test
+    void aFailureIsExplainedWhenADescribedExportNamesAnImport() {
+        ProcessingException e = failure(Demo.module("""
+                  (export "len_again" (func $host_len))
+                  (func (export "caller") (result i32)
+                    i32.const 5
+                    call 9)
+                """, Demo.records().export("len_again", 2, 0)));
+        assertEquals(Kind.UNEXPECTED_REFERENCE_CALL, e.kind());
+        assertMentions(e, "export 'caller'", "parameter 0 of export 'length_of'");
+    }
+
+    @Test
+    void anExportOfAnImportDescribedOtherwiseConflictsWithTheImportsRecord() {
+        ProcessingException e = failure(Demo.module("(export \"len_again\" (func $host_len))",
+                Demo.records().export("len_again", 2, 1)));
+        assertEquals(Kind.CONFLICTING_RECORDS, e.kind());
+    }
+
     @Test
     void anExportRecordForAMemoryIsAnError() {
         ProcessingException e = failure(Demo.module("", Demo.records().export("memory", 1, 0)));
