@@ -1,5 +1,6 @@
 package dev.externref.engine;
 
+import dev.externref.engine.error.InvalidModuleException;
 import dev.externref.engine.error.MalformedModuleException;
 import dev.externref.engine.error.ProcessingException;
 import dev.externref.engine.format.CodeWritePolicy;
@@ -86,6 +87,8 @@ public final class ExternrefProcessor {
      *               nothing to do
      * @return the processed module and a report of what changed
      * @throws MalformedModuleException when the bytes are not a well-formed module
+     * @throws InvalidModuleException   when the module is well formed but invalid where the
+     *                                  processor relies on it (an index naming nothing)
      * @throws ProcessingException      when the module breaks the externref ABI
      */
     public ProcessingResult process(byte[] module) {

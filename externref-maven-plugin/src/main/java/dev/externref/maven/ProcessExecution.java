@@ -4,6 +4,7 @@ import dev.externref.engine.io.AtomicFiles;
 import dev.externref.engine.io.FileBytes;
 import dev.externref.engine.io.IoErrors;
 
+import dev.externref.engine.error.InvalidModuleException;
 import dev.externref.engine.error.MalformedModuleException;
 import dev.externref.engine.error.ProcessingException;
 import dev.externref.engine.ProcessingResult;
@@ -383,6 +384,8 @@ final class ProcessExecution {
             return new Failed(job, display(job.input()) + ": processed, but " + e.getMessage(), null);
         } catch (MalformedModuleException e) {
             return new Failed(job, display(job.input()) + ": not a well-formed WebAssembly module: " + e.getMessage(), null);
+        } catch (InvalidModuleException e) {
+            return new Failed(job, display(job.input()) + ": not a valid WebAssembly module: " + e.getMessage(), null);
         } catch (ProcessingException e) {
             return new Failed(job, display(job.input()) + ": " + e.getMessage() + adviceFor(e), null);
         } catch (WasmException e) {

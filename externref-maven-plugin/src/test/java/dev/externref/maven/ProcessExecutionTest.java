@@ -332,6 +332,33 @@ class ProcessExecutionTest {
     }
 
     @Test
+    void anInvalidModuleFailsNamingWhatIsInvalid() throws Exception {
+        byte[] module = itModule("hello");
+        // export "welcome": name length 7, the name, kind 0 (function), then its index
+        byte[] entry = {7, 'w', 'e', 'l', 'c', 'o', 'm', 'e', 0};
+        int at = indexOf(module, entry);
+        assertTrue(at > 0 && indexOf(java.util.Arrays.copyOfRange(module, at + 1, module.length), entry) < 0);
+        module[at + entry.length] = 0x7F; // function 127: the module has fewer
+        Path invalid = target().resolve("invalid.wasm");
+        Files.createDirectories(invalid.getParent());
+        Files.write(invalid, module);
+        ProcessExecution.Failure failure = assertThrows(ProcessExecution.Failure.class, () -> run(new ListLog()));
+        assertTrue(failure.getMessage().contains("target/invalid.wasm: not a valid WebAssembly module: export 'welcome' names"
+                + " function 127, but the module has "), failure.getMessage());
+        assertTrue(failure.getMessage().contains("(at byte offset " + at + ")"), failure.getMessage());
+        assertArrayEquals(module, Files.readAllBytes(invalid));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void anOptimizedModuleFailsWithAdvice() throws Exception {
         Path optimized = copy("optimized", "optimized.wasm");
         ProcessExecution.Failure failure = assertThrows(ProcessExecution.Failure.class, () -> run(new ListLog()));

@@ -1,5 +1,6 @@
 package dev.externref.engine.analysis;
 
+import dev.externref.engine.error.InvalidModuleException;
 import dev.externref.engine.error.ProcessingException;
 import dev.externref.engine.error.ProcessingException.Kind;
 import dev.externref.engine.format.FuncType;
@@ -22,11 +23,16 @@ import static dev.externref.engine.format.Opcodes.BLOCK_OP;
 import static dev.externref.engine.format.Opcodes.BR;
 import static dev.externref.engine.format.Opcodes.BR_IF;
 import static dev.externref.engine.format.Opcodes.BR_TABLE_OP;
+import static dev.externref.engine.format.Opcodes.CATCH;
+import static dev.externref.engine.format.Opcodes.CATCH_ALL;
+import static dev.externref.engine.format.Opcodes.DELEGATE;
 import static dev.externref.engine.format.Opcodes.ELSE;
 import static dev.externref.engine.format.Opcodes.END;
 import static dev.externref.engine.format.Opcodes.IF;
 import static dev.externref.engine.format.Opcodes.LOOP;
 import static dev.externref.engine.format.Opcodes.RETURN;
+import static dev.externref.engine.format.Opcodes.TRY;
+import static dev.externref.engine.format.Opcodes.TRY_TABLE_OP;
 import static dev.externref.engine.format.Opcodes.UNREACHABLE;
 
 /**
@@ -71,11 +77,16 @@ public final class Analyzer {
     private final List<ControlFrame> frames = new ArrayList<>();
     private AbstractState state;
     private InstructionReader in;
+    /** The pass stopped at an instruction whose blocks the analysis does not model (an error is logged). */
+    private boolean stopped;
 
     private Analyzer(WasmModule m, int function, String name, BitSet ownRefs, Signatures signatures) {
         this.m = m;
         this.name = name;
         FuncType type = m.funcType(m.functionTypeIndex(function));
+        if (type == null) {
+            throw new InvalidModuleException(name + ": its type index names no function type", m.functionTypeOffset(function));
+        }
         this.params = type.params().size();
         this.ownResults = type.results().size();
         this.ownRefs = ownRefs;
@@ -136,7 +147,8 @@ public final class Analyzer {
                 ownResults));
         in = InstructionReader.over(m.bytes(), body.codeStart(), body.end());
         interpreter.start(in);
-        while (in.hasNext()) {
+        stopped = false;
+        while (in.hasNext() && !stopped) {
             int op = in.next();
             step(op);
         }
@@ -168,6 +180,13 @@ public final class Analyzer {
             case RETURN -> {
                 branch(frames.size() - 1);
                 unreachable();
+            }
+            case TRY, TRY_TABLE_OP, CATCH, CATCH_ALL, DELEGATE -> {
+                // Blocks of exception handling, which the analysis does not model: past here its
+                // blocks would not match the code's, so the pass stops, with an error whether or
+                // not a path reaches the instruction.
+                log.error("the reference analysis does not support exception handling", op, in.start());
+                stopped = true;
             }
             default -> {
                 if (!interpreter.execute(op, state)) {
@@ -235,7 +254,10 @@ public final class Analyzer {
             return new int[] {0, 1};
         }
         FuncType t = m.funcType(bt);
-        return t == null ? new int[] {0, 0} : new int[] {t.params().size(), t.results().size()};
+        if (t == null) {
+            throw log.invalid("the block type index " + Integer.toUnsignedString(bt) + " names no function type", in.start());
+        }
+        return new int[] {t.params().size(), t.results().size()};
     }
 
     private void enterBlock(int op) {

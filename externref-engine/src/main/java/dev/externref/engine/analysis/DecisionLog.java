@@ -1,5 +1,6 @@
 package dev.externref.engine.analysis;
 
+import dev.externref.engine.error.InvalidModuleException;
 import dev.externref.engine.error.ProcessingException;
 import dev.externref.engine.error.ProcessingException.Kind;
 import dev.externref.engine.format.FunctionBody;
@@ -77,6 +78,11 @@ final class DecisionLog {
             firstError = new ProcessingException(Kind.UNSUPPORTED_REFERENCE_FLOW, function, at,
                     function + ": " + message + " (" + Opcodes.describe(opcode) + " at byte offset " + at + ")");
         }
+    }
+
+    /** Code that does not validate, at {@code at}: an error whether or not a path reaches it. */
+    InvalidModuleException invalid(String message, int at) {
+        return new InvalidModuleException(function + ": " + message, at);
     }
 
     /** The first error of the pass, or null. */

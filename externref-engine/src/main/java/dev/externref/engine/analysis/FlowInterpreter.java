@@ -85,7 +85,12 @@ final class FlowInterpreter {
             }
             case CALL_INDIRECT_OP, RETURN_CALL_INDIRECT -> {
                 popInt(state, "call_indirect");
-                return callType(state, m.funcType(in.index()), op == RETURN_CALL_INDIRECT, "call_indirect");
+                FuncType t = m.funcType(in.index());
+                if (t == null) {
+                    throw log.invalid("the call_indirect type index " + Integer.toUnsignedString(in.index())
+                            + " names no function type", in.start());
+                }
+                return callType(state, t, op == RETURN_CALL_INDIRECT, "call_indirect");
             }
             case DROP -> stack.pop();
             case SELECT, SELECT_TYPED -> select(state);
@@ -217,9 +222,13 @@ final class FlowInterpreter {
             log.decide(in.start(), DecisionLog.REMOVE); // reachable or not: the marker goes
             return true;
         }
-        FuncType t = callee >= 0 && callee < m.functionCount() ? m.funcType(m.functionTypeIndex(callee)) : null;
+        if (callee < 0 || callee >= m.functionCount()) {
+            throw log.invalid("a call of function " + Integer.toUnsignedString(callee) + ", but the module has "
+                    + m.functionCount() + " functions", in.start());
+        }
+        FuncType t = m.funcType(m.functionTypeIndex(callee));
         if (t == null) {
-            return true;
+            throw log.invalid("a call of function " + callee + ", whose type index names no function type", in.start());
         }
         BitSet refs = signatures.referencePositions(callee);
         int np = t.params().size();
@@ -243,9 +252,6 @@ final class FlowInterpreter {
     }
 
     private boolean callType(AbstractState state, FuncType t, boolean tail, String what) {
-        if (t == null) {
-            return true;
-        }
         popInts(state, t.params().size(), what);
         pushInts(t.results().size());
         if (tail) {

@@ -4,6 +4,7 @@ package dev.externref.engine.error;
  * Base of every error the engine reports: a message for people, and the byte offset in the
  * input module where it was found ({@code -1} when the error has no position). The engine
  * throws its subclasses: {@link MalformedModuleException} for bytes that are not a module,
+ * {@link InvalidModuleException} for a module invalid where the processor relies on it,
  * {@link ProcessingException} for a module the processor cannot transform.
  */
 public class WasmException extends RuntimeException {

@@ -214,6 +214,16 @@ public final class WasmModule {
         return functionTypes[functionIndex];
     }
 
+    /** Where a function's type index is read: its import entry, or its function section entry; -1 if unknown. */
+    public int functionTypeOffset(int function) {
+        if (function < importedFunctions) {
+            return imports.get(importOfFunction[function]).offset();
+        }
+        Section s = section(Section.FUNCTION);
+        int defined = function - importedFunctions;
+        return s != null && defined < s.entryCount() ? s.entryStart(defined) : -1;
+    }
+
     /** The signature of a function, e.g. {@code (externref, i32) -> i32}. */
     public String functionSignature(int functionIndex) {
         if (functionIndex < 0 || functionIndex >= functionCount) {

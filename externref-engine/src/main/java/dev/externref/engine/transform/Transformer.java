@@ -58,6 +58,7 @@ public final class Transformer {
         for (Section s : recordSections) {
             records.addAll(ExternrefSection.parse(bytes, s.payloadStart(), s.end()));
         }
+        InputValidity.check(m);
         return new Run(m, records).execute();
     }
 

@@ -1,5 +1,6 @@
 package dev.externref.engine.cli;
 
+import dev.externref.engine.format.Export;
 import dev.externref.engine.format.ExternalKind;
 import dev.externref.engine.format.Import;
 import dev.externref.engine.format.WasmModule;
@@ -148,6 +149,26 @@ class MainTest {
         assertThat(err().lines()).hasSize(1);
         assertThat(Files.readString(out)).isEqualTo("previous content");
         assertThat(Files.list(dir)).hasSize(2); // no temporary file left behind
+    }
+
+    @Test
+    void invalidInputFailsWithOneLineNamingWhatIsInvalid() throws Exception {
+        byte[] module = fixture();
+        Export export = WasmModule.parse(module).exports().stream()
+                .filter(x -> x.kind() == ExternalKind.FUNCTION).findFirst().orElseThrow();
+        int at = export.offset() + 1 + export.nameLength() + 1; // a name shorter than 128 bytes, its kind, then the index
+        while (module[at] < 0) {
+            module[at++] = (byte) 0xFF;
+        }
+        module[at] = 0x7F; // the largest index of the same width: no such function
+        Path in = dir.resolve("invalid.wasm");
+        Files.write(in, module);
+        Path out = dir.resolve("out.wasm");
+        assertThat(run("-o", out.toString(), in.toString())).isEqualTo(Main.PROCESSING_ERROR);
+        assertThat(err()).startsWith("externref: error: " + in + ": export '" + export.name() + "' names function ")
+                .contains("(at byte offset " + export.offset() + ")");
+        assertThat(err().lines()).hasSize(1);
+        assertThat(Files.exists(out)).isFalse();
     }
 
     @Test
