@@ -11,6 +11,8 @@ import dev.externref.engine.transform.testkit.Demo;
 import dev.externref.engine.transform.testkit.Modules;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +35,28 @@ class InvalidModuleTest {
         module[at] = 0x7F;
         InvalidModuleException e = assertInvalid(module, at);
         assertTrue(e.getMessage().startsWith("export 'make' (function 10) has type index 127, but the module has "),
+                e.getMessage());
+    }
+
+    @Test
+    void aFunctionWhoseTypeIsAStructType() {
+        byte[] demo = Demo.module();
+        WasmModule m = WasmModule.parse(demo);
+        Section types = m.section(Section.TYPE);
+        int struct = m.typeCount();
+        // The type section again with `(struct)` (0x5F, no fields) appended as type `struct`.
+        int[] size = leb(demo, types.start() + 1);
+        int[] count = leb(demo, size[1]);
+        byte[] entries = Arrays.copyOfRange(demo, count[1], types.end());
+        byte[] content = concat(Modules.leb(struct + 1), entries, Modules.bytes(0x5F, 0x00));
+        byte[] module = concat(Arrays.copyOfRange(demo, 0, types.start()), Modules.bytes(Section.TYPE),
+                Modules.leb(content.length), content, Arrays.copyOfRange(demo, types.end(), demo.length));
+        PROCESSOR.process(module);
+        int at = WasmModule.parse(module).functionTypeOffset(Demo.FUNCTIONS - 1); // export `make`
+        assertTrue(struct < 128, "a one-byte type index");
+        module[at] = (byte) struct;
+        InvalidModuleException e = assertInvalid(module, at);
+        assertTrue(e.getMessage().startsWith("export 'make' (function 10) has type " + struct + ", which is not a function type"),
                 e.getMessage());
     }
 
@@ -117,6 +141,28 @@ class InvalidModuleTest {
         byte[] module = Demo.module(fields + handler(code), Demo.records().export("handler", 2, 0));
         PROCESSOR.process(module);
         return module;
+    }
+
+    /** The unsigned LEB128 at {@code at}: its value and the position after it. */
+    private static int[] leb(byte[] b, int at) {
+        int value = 0;
+        int shift = 0;
+        while (true) {
+            int x = b[at++];
+            value |= (x & 0x7F) << shift;
+            shift += 7;
+            if (x >= 0) {
+                return new int[] {value, at};
+            }
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     private static InvalidModuleException assertInvalid(byte[] module, long offset) {
