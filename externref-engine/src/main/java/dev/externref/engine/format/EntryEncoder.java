@@ -81,6 +81,10 @@ final class EntryEncoder {
         int entryStart = s.entryStart(i);
         int bodyStart = job.module.bodyStart(i);
         int bodyEnd = job.module.bodyEnd(i);
+        if (job.bodyScan != null && !job.bodyScan.mayReferTo(in, bodyStart, bodyEnd) && !job.bodyHook.wants(i, calls, 0)) {
+            out.bytes(in, entryStart, bodyEnd - entryStart); // nothing to renumber, nothing the hook wants
+            return;
+        }
         decodeBody(in, bodyStart, bodyEnd, i);
         if (job.bodyHook != null && hookWants(i)) {
             byte[] replacement = job.bodyHook.rewrite(i);

@@ -45,6 +45,13 @@ public final class ModuleEdits {
     public record AppendEntry(int sectionId, byte[] entry) implements Edit {
     }
 
+    /**
+     * Adds an entry before the input's first entry of a vector section (after the entries
+     * prepended before it), creating the section if needed. Code: the body without its size.
+     */
+    public record PrependEntry(int sectionId, byte[] entry) implements Edit {
+    }
+
     /** Replaces the payload of the custom sections named {@code name}. */
     public record ReplaceCustomSection(String name, byte[] payload) implements Edit {
     }
@@ -66,6 +73,7 @@ public final class ModuleEdits {
     private final Map<Integer, Set<Integer>> removed = new HashMap<>();
     private final Map<Integer, Map<Integer, byte[]>> replaced = new HashMap<>();
     private final Map<Integer, List<byte[]>> appended = new HashMap<>();
+    private final Map<Integer, List<byte[]>> prepended = new HashMap<>();
     private final Map<String, byte[]> customReplaced = new HashMap<>(); // null value: removed
     private final List<AppendCustomSection> customAppended = new ArrayList<>();
     private final TreeMap<Integer, String> functionNames = new TreeMap<>();
@@ -89,12 +97,9 @@ public final class ModuleEdits {
         } else if (edit instanceof ReplaceBody e) {
             replacements(Section.CODE).put(e.definedIndex(), e.body());
         } else if (edit instanceof AppendEntry e) {
-            List<byte[]> entries = appended.get(e.sectionId());
-            if (entries == null) {
-                entries = new ArrayList<>();
-                appended.put(e.sectionId(), entries);
-            }
-            entries.add(e.entry());
+            added(appended, e.sectionId()).add(e.entry());
+        } else if (edit instanceof PrependEntry e) {
+            added(prepended, e.sectionId()).add(e.entry());
         } else if (edit instanceof ReplaceCustomSection e) {
             customReplaced.put(e.name(), e.payload());
         } else if (edit instanceof RemoveCustomSection e) {
@@ -118,6 +123,15 @@ public final class ModuleEdits {
         return entries;
     }
 
+    private static List<byte[]> added(Map<Integer, List<byte[]>> bySection, int sectionId) {
+        List<byte[]> entries = bySection.get(sectionId);
+        if (entries == null) {
+            entries = new ArrayList<>();
+            bySection.put(sectionId, entries);
+        }
+        return entries;
+    }
+
     /** {@link RemoveEntry}. */
     public ModuleEdits removeEntry(int sectionId, int position) {
         return add(new RemoveEntry(sectionId, position));
@@ -136,6 +150,11 @@ public final class ModuleEdits {
     /** {@link AppendEntry}. */
     public ModuleEdits appendEntry(int sectionId, byte[] entry) {
         return add(new AppendEntry(sectionId, entry));
+    }
+
+    /** {@link PrependEntry}. */
+    public ModuleEdits prependEntry(int sectionId, byte[] entry) {
+        return add(new PrependEntry(sectionId, entry));
     }
 
     /** {@link ReplaceCustomSection}. */
@@ -165,9 +184,10 @@ public final class ModuleEdits {
 
     // ---------------------------------------------------------------- the writer's lookups
 
-    /** Whether any entry of the section is removed, replaced or appended. */
+    /** Whether any entry of the section is removed, replaced, prepended or appended. */
     boolean touches(int sectionId) {
-        return removed.containsKey(sectionId) || replaced.containsKey(sectionId) || appended.containsKey(sectionId);
+        return removed.containsKey(sectionId) || replaced.containsKey(sectionId) || appended.containsKey(sectionId)
+                || prepended.containsKey(sectionId);
     }
 
     Set<Integer> removed(int sectionId) {
@@ -182,12 +202,18 @@ public final class ModuleEdits {
         return appended.getOrDefault(sectionId, List.of());
     }
 
-    /** Bytes the appended entries and custom sections add, for sizing the output. */
+    List<byte[]> prepended(int sectionId) {
+        return prepended.getOrDefault(sectionId, List.of());
+    }
+
+    /** Bytes the added entries and custom sections add, for sizing the output. */
     int appendedBytes() {
         int n = 0;
-        for (List<byte[]> l : appended.values()) {
-            for (byte[] b : l) {
-                n += b.length + 5;
+        for (Map<Integer, List<byte[]>> added : List.of(appended, prepended)) {
+            for (List<byte[]> l : added.values()) {
+                for (byte[] b : l) {
+                    n += b.length + 5;
+                }
             }
         }
         for (AppendCustomSection s : customAppended) {

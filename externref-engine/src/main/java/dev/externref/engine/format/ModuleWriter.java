@@ -38,6 +38,8 @@ public final class ModuleWriter {
     boolean copyUntouchedSections = true;
     /** Whether bodies are decoded by {@link InstructionReader#scanFast} (see {@link #write()}). */
     boolean fastDecoding;
+    /** Bodies that this scan clears are copied undecoded; null: every body is decoded (see {@link #write()}). */
+    FunctionIndexScan bodyScan;
 
     /**
      * Rewrites function bodies while they are written, in the same pass: after a body is
@@ -48,6 +50,16 @@ public final class ModuleWriter {
     public interface BodyHook {
         /** Whether this body needs {@link #rewrite}; {@code functions} holds the {@code count} function indices it references. */
         boolean wants(int definedIndex, int[] functions, int count);
+
+        /**
+         * The functions whose references decide {@link #wants}, or null (the default) when any
+         * may: then every body is decoded. With a set, a body that cannot refer to one of them
+         * (nor to a function the remap renumbers) is asked about as referring to none, and if
+         * not wanted, copied without being decoded.
+         */
+        default java.util.BitSet watchedFunctions() {
+            return null;
+        }
 
         /** The body (locals and code, input index space) to write instead, or null to keep it. */
         byte[] rewrite(int definedIndex);
@@ -138,6 +150,7 @@ public final class ModuleWriter {
     public Output write() {
         Section code = module.section(Section.CODE);
         fastDecoding = fastDecoding(code == null ? 0 : code.end - code.start, policy.warmUp());
+        bodyScan = bodyScan();
         ByteWriter out = new SectionEncoder(this).writeModule();
         return new Output(out.buffer(), out.size());
     }
@@ -151,6 +164,28 @@ public final class ModuleWriter {
     static boolean fastDecoding(long codeBytes, CodeWritePolicy.WarmUp warmUp) {
         return codeBytes >= InstructionReader.FAST_DECODING_MODULE_BYTES
                 && warmUp != null && warmUp.written() < InstructionReader.FAST_DECODING_BYTES;
+    }
+
+    /**
+     * The scan that lets bodies be copied undecoded: when the hook names the functions it watches
+     * and the remap renumbers functions only, a body that refers to none of those and none the
+     * remap moves has nothing to change. Such bodies are not checked either: a malformed one is
+     * copied as it is (the engine is not a validator; docs/ARCHITECTURE.md).
+     */
+    private FunctionIndexScan bodyScan() {
+        java.util.BitSet watched = bodyHook == null ? null : bodyHook.watchedFunctions();
+        if (watched == null || (changedSpaces & ~(1 << IndexSpace.FUNCTION.ordinal())) != 0) {
+            return null;
+        }
+        watched = (java.util.BitSet) watched.clone();
+        if (!identity) {
+            for (int f = 0; f < module.functionCount(); f++) {
+                if (remap.map(IndexSpace.FUNCTION, f) != f) {
+                    watched.set(f);
+                }
+            }
+        }
+        return new FunctionIndexScan(watched.toLongArray());
     }
 
     /** Whether the remap leaves every index in the section as it is. */

@@ -65,14 +65,16 @@ final class SectionEncoder {
 
     /** A section the input lacks but appended entries need. */
     private void createIfNeeded(int id, Set<Integer> present) {
+        List<byte[]> first = edits.prepended(id);
         List<byte[]> add = edits.appended(id);
-        if (present.contains(id) || add.isEmpty()) {
+        if (present.contains(id) || add.isEmpty() && first.isEmpty()) {
             return;
         }
         out.u8(id);
         int sizeAt = out.reserve(5);
         int contentStart = out.size();
-        out.u32(add.size());
+        out.u32(first.size() + add.size());
+        writeAppended(id, first);
         writeAppended(id, add);
         out.patch(sizeAt, 5, out.size() - contentStart);
     }
@@ -99,11 +101,13 @@ final class SectionEncoder {
     private void writeEntries(Section s) {
         Set<Integer> drop = edits.removed(s.id);
         Map<Integer, byte[]> replaced = edits.replaced(s.id);
+        List<byte[]> first = edits.prepended(s.id);
         List<byte[]> add = edits.appended(s.id);
         int n = s.entryCount();
-        int count = n - countIn(drop, n) + add.size();
+        int count = n - countIn(drop, n) + first.size() + add.size();
         int countWidth = s.entriesStart - s.contentStart;
         out.leb(count, Math.max(countWidth, ByteWriter.uSize(count)), false);
+        writeAppended(s.id, first);
         if (s.id == Section.CODE) {
             new ParallelCodeWriter(job).write(s, entries, drop, replaced);
         } else if (drop.isEmpty() && replaced.isEmpty() && job.untouched(s)) {
@@ -116,7 +120,7 @@ final class SectionEncoder {
         writeAppended(s.id, add);
     }
 
-    /** Appended entries, in the output's index space: written as they are (bodies with their size). */
+    /** Added entries, in the output's index space: written as they are (bodies with their size). */
     private void writeAppended(int id, List<byte[]> add) {
         for (byte[] e : add) {
             if (id == Section.CODE) {

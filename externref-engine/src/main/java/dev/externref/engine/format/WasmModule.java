@@ -164,6 +164,12 @@ public final class WasmModule {
         return importedFunctions + definedIndex;
     }
 
+    /** The bytes of the import section's entry at {@code position}, as the input has them. */
+    public byte[] importEntry(int position) {
+        Section imports = section(Section.IMPORT);
+        return java.util.Arrays.copyOfRange(bytes, imports.entryStart(position), imports.entryEnd(position));
+    }
+
     /** The defined-function index (the position of its body) of a function, or -1 for an imported one. */
     public int definedOfFunction(int function) {
         return function < importedFunctions ? -1 : function - importedFunctions;
