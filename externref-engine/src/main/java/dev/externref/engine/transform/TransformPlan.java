@@ -7,51 +7,117 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The output's function index space (docs/ABI.md, "What the engine writes"): the imports that stay, in order; the
- * drop hook import, if any; the defined functions; then the glue functions for
- * {@code externref.insert}, {@code get} and {@code drop} that are imported. The surrogate
- * imports go: calls of insert, get and drop are pointed at their glue, guard calls are removed
- * by the body rewrite.
+ * The output's function index space (docs/ABI.md, "What the engine writes"): the imports that stay; the drop hook
+ * import, if any; the glue functions for the {@code externref.insert}, {@code get} and
+ * {@code drop} imports; the defined functions; then any glue that did not fit in front of them.
+ * The surrogate imports go: calls of insert, get and drop are pointed at their glue, guard calls
+ * are removed by the body rewrite.
+ *
+ * <p>The plan moves as few functions as it can, because a body that refers to no moved
+ * function is copied undecoded. The last imports take the removed surrogates' places (imports
+ * are matched by name, not position), so every other import keeps its index; the glue goes in
+ * front of the defined functions, as many as the imports that went (less the hook's new
+ * import), so that every defined function keeps its index. Without a drop hook, a module that
+ * imports the guard has one glue function too few: a no-op {@code () -> ()} function takes the
+ * guard's place. Only when nothing is removed and a hook is added do the defined functions move
+ * up by one.
  */
 final class TransformPlan {
-    /** Per input function: its output index, or -1 (a removed guard). */
+    /** A function the transform writes. */
+    enum Glue { INSERT, GET, DROP, GUARD }
+
+    /** Per input function: its output index, or -1 (a removed guard without a stand-in). */
     final int[] newIndexOfOld;
     /** Import positions of the surrogate imports, which are removed. */
     final List<Integer> removedImports = new ArrayList<>();
+    /** Import position of each import that moves, to the position of the surrogate whose place it takes. */
+    final java.util.Map<Integer, Integer> movedImports = new java.util.TreeMap<>();
+    /** The glue written before the defined functions, and after them, in order. */
+    final List<Glue> front = new ArrayList<>();
+    final List<Glue> back = new ArrayList<>();
     /** Output indices of the drop hook and of the glue functions; -1 for those not generated. */
     final int hookIndex;
-    final int insertIndex;
-    final int getIndex;
-    final int dropIndex;
+    int insertIndex = -1;
+    int getIndex = -1;
+    int dropIndex = -1;
+    int guardIndex = -1;
 
     private TransformPlan(WasmModule m, Surrogates surrogates, boolean dropHook) {
         newIndexOfOld = new int[m.functionCount()];
-        int next = 0;
-        for (int f = 0; f < m.importedFunctionCount(); f++) {
-            int position = m.importOfFunction(f);
-            if (surrogates.isSurrogate(position)) {
-                removedImports.add(position);
-                newIndexOfOld[f] = -1; // insert/get/drop are pointed at their glue below
-            } else {
-                newIndexOfOld[f] = next++;
+        int imported = m.importedFunctionCount();
+        List<Integer> holes = new ArrayList<>();
+        for (int f = 0; f < imported; f++) {
+            if (surrogates.isSurrogate(m.importOfFunction(f))) {
+                removedImports.add(m.importOfFunction(f));
+                newIndexOfOld[f] = -1; // insert/get/drop (and a guard with a stand-in) are pointed at their glue below
+                holes.add(f);
+            }
+        }
+        int next = imported - holes.size(); // the imports that stay
+        int moved = 0;
+        for (int f = 0; f < imported; f++) {
+            if (newIndexOfOld[f] < 0) {
+                continue;
+            }
+            if (f < next) {
+                newIndexOfOld[f] = f;
+            } else { // beyond the imports that stay: into the first free place a surrogate left
+                int hole = holes.get(moved++);
+                newIndexOfOld[f] = hole;
+                movedImports.put(m.importOfFunction(f), m.importOfFunction(hole));
             }
         }
         hookIndex = dropHook ? next++ : -1;
+        List<Glue> glue = new ArrayList<>();
+        if (surrogates.insert >= 0) {
+            glue.add(Glue.INSERT);
+        }
+        if (surrogates.get >= 0) {
+            glue.add(Glue.GET);
+        }
+        if (surrogates.drop >= 0) {
+            glue.add(Glue.DROP);
+        }
+        int places = m.importedFunctionCount() - next; // what the defined functions need in front of them
+        if (places > glue.size() && surrogates.guard >= 0) {
+            glue.add(Glue.GUARD);
+        }
+        for (Glue g : glue) {
+            (front.size() < places ? front : back).add(g);
+        }
+        for (Glue g : front) {
+            place(g, next++);
+        }
         for (int d = 0; d < m.definedFunctionCount(); d++) {
             newIndexOfOld[m.functionOfDefined(d)] = next++;
         }
-        insertIndex = surrogates.insert >= 0 ? next++ : -1;
-        getIndex = surrogates.get >= 0 ? next++ : -1;
-        dropIndex = surrogates.drop >= 0 ? next++ : -1;
-        if (insertIndex >= 0) {
-            newIndexOfOld[surrogates.insertFunction] = insertIndex;
+        for (Glue g : back) {
+            place(g, next++);
         }
-        if (getIndex >= 0) {
-            newIndexOfOld[surrogates.getFunction] = getIndex;
+        map(surrogates.insertFunction, insertIndex);
+        map(surrogates.getFunction, getIndex);
+        map(surrogates.dropFunction, dropIndex);
+        map(surrogates.guardFunction, guardIndex);
+    }
+
+    private void place(Glue g, int index) {
+        switch (g) {
+            case INSERT -> insertIndex = index;
+            case GET -> getIndex = index;
+            case DROP -> dropIndex = index;
+            default -> guardIndex = index;
         }
-        if (dropIndex >= 0) {
-            newIndexOfOld[surrogates.dropFunction] = dropIndex;
+    }
+
+    private void map(int function, int index) {
+        if (function >= 0 && index >= 0) {
+            newIndexOfOld[function] = index;
         }
+    }
+
+    /** The input position at whose place the import at {@code position} is written. */
+    int writtenAt(int importPosition) {
+        return movedImports.getOrDefault(importPosition, importPosition);
     }
 
     /** The plan for a module whose surrogates are {@code surrogates}; {@code dropHook}: a drop hook is imported. */

@@ -92,9 +92,15 @@ public final class Transformer {
             ModuleEdits edits = new ModuleEdits();
             AppendedTypes types = new AppendedTypes(m.typeCount());
             for (int position : plan.removedImports) {
-                edits.removeEntry(Section.IMPORT, position);
+                if (!plan.movedImports.containsValue(position)) {
+                    edits.removeEntry(Section.IMPORT, position);
+                }
             }
-            retypeDescribedFunctions(edits, types);
+            for (Map.Entry<Integer, Integer> move : plan.movedImports.entrySet()) {
+                edits.removeEntry(Section.IMPORT, move.getKey());
+                edits.replaceEntry(Section.IMPORT, move.getValue(), m.importEntry(move.getKey()));
+            }
+            retypeDescribedFunctions(plan, edits, types);
             addTableAndGlue(plan, edits, types);
             types.appendTo(edits);
             rewriteCustomSections(edits);
@@ -105,7 +111,7 @@ public final class Transformer {
         }
 
         /** Described imports and exports get their externref signatures (new types, appended). */
-        private void retypeDescribedFunctions(ModuleEdits edits, AppendedTypes types) {
+        private void retypeDescribedFunctions(TransformPlan plan, ModuleEdits edits, AppendedTypes types) {
             for (int f = 0; f < refPositions.length; f++) {
                 if (refPositions[f] == null) {
                     continue;
@@ -115,7 +121,7 @@ public final class Transformer {
                 if (defined < 0) {
                     Import imp = m.imports().get(m.importOfFunction(f));
                     ByteWriter e = new ByteWriter(32).name(imp.module()).name(imp.name()).u8(0).u32(type);
-                    edits.replaceEntry(Section.IMPORT, m.importOfFunction(f), e.toByteArray());
+                    edits.replaceEntry(Section.IMPORT, plan.writtenAt(m.importOfFunction(f)), e.toByteArray());
                 } else {
                     edits.replaceEntry(Section.FUNCTION, defined, new ByteWriter(5).u32(type).toByteArray());
                 }
@@ -139,23 +145,51 @@ public final class Transformer {
             for (byte[] global : glue.globals()) {
                 edits.appendEntry(Section.GLOBAL, global);
             }
-            if (plan.insertIndex >= 0) {
-                addGlue(edits, types.index(new FuncType(List.of(ValType.EXTERNREF), List.of(ValType.I32))), glue.insert());
-                edits.nameFunction(plan.insertIndex, "externref::insert");
+            for (TransformPlan.Glue g : plan.front) {
+                addGlue(plan, g, edits, types, glue, true);
             }
-            if (plan.getIndex >= 0) {
-                addGlue(edits, types.index(new FuncType(List.of(ValType.I32), List.of(ValType.EXTERNREF))), glue.get());
-                edits.nameFunction(plan.getIndex, "externref::get");
-            }
-            if (plan.dropIndex >= 0) {
-                addGlue(edits, types.index(new FuncType(List.of(ValType.I32), List.of())), glue.drop(plan.hookIndex));
-                edits.nameFunction(plan.dropIndex, "externref::drop");
+            for (TransformPlan.Glue g : plan.back) {
+                addGlue(plan, g, edits, types, glue, false);
             }
         }
 
-        private void addGlue(ModuleEdits edits, int type, byte[] body) {
-            edits.appendEntry(Section.FUNCTION, new ByteWriter(5).u32(type).toByteArray());
-            edits.appendEntry(Section.CODE, body);
+        /** One glue function, before the defined functions or after them, and its name. */
+        private void addGlue(TransformPlan plan, TransformPlan.Glue g, ModuleEdits edits, AppendedTypes types,
+                             SlotGlue glue, boolean inFront) {
+            FuncType type;
+            byte[] body;
+            int index;
+            switch (g) {
+                case INSERT -> {
+                    type = new FuncType(List.of(ValType.EXTERNREF), List.of(ValType.I32));
+                    body = glue.insert();
+                    index = plan.insertIndex;
+                }
+                case GET -> {
+                    type = new FuncType(List.of(ValType.I32), List.of(ValType.EXTERNREF));
+                    body = glue.get();
+                    index = plan.getIndex;
+                }
+                case DROP -> {
+                    type = new FuncType(List.of(ValType.I32), List.of());
+                    body = glue.drop(plan.hookIndex);
+                    index = plan.dropIndex;
+                }
+                default -> { // the guard's stand-in: never called (guard calls are removed)
+                    type = new FuncType(List.of(), List.of());
+                    body = new byte[] {0x00, 0x0B}; // no locals; end
+                    index = plan.guardIndex;
+                }
+            }
+            byte[] function = new ByteWriter(5).u32(types.index(type)).toByteArray();
+            if (inFront) {
+                edits.prependEntry(Section.FUNCTION, function);
+                edits.prependEntry(Section.CODE, body);
+            } else {
+                edits.appendEntry(Section.FUNCTION, function);
+                edits.appendEntry(Section.CODE, body);
+            }
+            edits.nameFunction(index, "externref::" + g.name().toLowerCase());
         }
 
         /** The records go; the producers section says who processed the module. */
@@ -208,6 +242,20 @@ public final class Transformer {
                         surrogateCalls.set(f);
                     }
                 }
+            }
+
+            @Override
+            public BitSet watchedFunctions() {
+                BitSet watched = (BitSet) surrogateCalls.clone();
+                if (surrogates.guardFunction >= 0) {
+                    watched.set(surrogates.guardFunction);
+                }
+                for (int f = 0; f < refPositions.length; f++) {
+                    if (refPositions[f] != null) {
+                        watched.set(f);
+                    }
+                }
+                return watched;
             }
 
             @Override

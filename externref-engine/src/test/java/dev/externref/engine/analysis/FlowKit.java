@@ -135,6 +135,17 @@ final class FlowKit {
         return first;
     }
 
+    /** The body of function {@code function} (an output index) in a processed module parsed by Chicory. */
+    static com.dylibso.chicory.wasm.types.FunctionBody outputBody(com.dylibso.chicory.wasm.WasmModule parsed, int function) {
+        int importedFunctions = 0;
+        for (int i = 0; i < parsed.importSection().importCount(); i++) {
+            if (parsed.importSection().getImport(i).importType() == com.dylibso.chicory.wasm.types.ExternalType.FUNCTION) {
+                importedFunctions++;
+            }
+        }
+        return parsed.codeSection().getFunctionBody(function - importedFunctions);
+    }
+
     /**
      * {@code module} with the body (locals and code, without its size) of defined function
      * {@code definedIndex} replaced: for functions too deeply nested for the WAT assembler.

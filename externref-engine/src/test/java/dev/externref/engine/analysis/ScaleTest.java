@@ -135,7 +135,7 @@ class ScaleTest {
         assertEquals(wideResult(n), host.call("wide", 0));
         assertEquals(0, host.call("wide", 1));
         var parsed = com.dylibso.chicory.wasm.Parser.parse(r.output());
-        long externrefLocals = parsed.codeSection().getFunctionBody(FlowKit.FIRST - FlowKit.IMPORTED)
+        long externrefLocals = FlowKit.outputBody(parsed, FlowKit.FIRST)
                 .localTypes().stream().filter(t -> t.equals(com.dylibso.chicory.wasm.types.ValType.ExternRef)).count();
         assertEquals((n + 2) / 3, externrefLocals, "every third local got an externref version");
     }
@@ -265,7 +265,7 @@ class ScaleTest {
                 r.report().retypedFunctions()::toString);
         var parsed = com.dylibso.chicory.wasm.Parser.parse(r.output());
         List<com.dylibso.chicory.wasm.types.ValType> locals =
-                parsed.codeSection().getFunctionBody(FlowKit.FIRST - FlowKit.IMPORTED).localTypes();
+                FlowKit.outputBody(parsed, FlowKit.FIRST).localTypes();
         assertEquals(1, locals.stream().filter(t -> t.equals(com.dylibso.chicory.wasm.types.ValType.ExternRef)).count(),
                 "$x became an externref local: " + locals.subList(0, Math.min(5, locals.size())));
         FlowKit.Host host = new FlowKit.Host(r.output());

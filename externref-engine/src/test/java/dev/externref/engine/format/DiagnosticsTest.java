@@ -24,11 +24,13 @@ class DiagnosticsTest {
                 .custom("__externrefs", new byte[0]);
     }
 
+    // The broken function calls insert (function 0): the writer decodes only bodies that refer to
+    // a function the transform changes or watches, and copies the others as they are.
     @Test
     void malformedCodeIsNamedByItsNameSectionName() {
         byte[] module = processorInput()
                 .function(0, body(bytes(0x0B)))
-                .function(0, body(bytes(0xFF, 0x0B)))
+                .function(0, body(bytes(0x10, 0x00, 0xFF, 0x0B)))
                 .custom("name", ModuleBuilder.nameSection(null, Map.of(1, "fine"), Map.of()))
                 .build();
         // The second defined function (index 2) has no name: its index alone.
@@ -40,7 +42,7 @@ class DiagnosticsTest {
 
         byte[] named = processorInput()
                 .function(0, body(bytes(0x0B)))
-                .function(0, body(bytes(0xFF, 0x0B)))
+                .function(0, body(bytes(0x10, 0x00, 0xFF, 0x0B)))
                 .custom("name", ModuleBuilder.nameSection(null, Map.of(1, "fine", 2, "broken::thing"), Map.of()))
                 .build();
         for (Runnable path : new Runnable[] {

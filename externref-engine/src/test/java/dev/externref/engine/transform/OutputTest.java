@@ -202,7 +202,8 @@ class OutputTest {
         ProcessingResult r = outputs.process(WITH_HOOK, Demo.module(), "hook");
         WasmModule m = Parser.parse(r.output());
         List<String> imports = imports(m);
-        assertEquals(List.of("host.log:FUNCTION", "host.len:FUNCTION", "host.make:FUNCTION", "hooks.drop:FUNCTION"), imports);
+        // host.make, the last import, takes the place of externref.insert: the others keep their indices.
+        assertEquals(List.of("host.log:FUNCTION", "host.make:FUNCTION", "host.len:FUNCTION", "hooks.drop:FUNCTION"), imports);
         FunctionType hook = functionType(m, 3);
         assertEquals(List.of(ValType.ExternRef), hook.params());
         assertEquals(List.of(), hook.returns());
@@ -333,9 +334,9 @@ class OutputTest {
         for (int f = 0; f < functions; f++) {
             names.add(m.nameSection().nameOfFunction(f));
         }
-        assertEquals(List.of("log", "host_len", "host_make", "hooks::drop", "len", "make_wrapper", "length_of", "make",
-                "double", "triple", "start", "dispatch", "length_indirect", "put_ref_func", "put_global", "reset",
-                "externref::insert", "externref::get", "externref::drop"), names);
+        assertEquals(List.of("log", "host_make", "host_len", "hooks::drop", "externref::insert", "externref::get",
+                "externref::drop", "len", "make_wrapper", "length_of", "make", "double", "triple", "start", "dispatch",
+                "length_indirect", "put_ref_func", "put_global", "reset"), names);
         assertEquals(names.indexOf("start"), m.startSection().orElseThrow().startIndex());
         assertEquals(List.of(ValType.ExternRef), functionType(m, names.indexOf("externref::insert")).params());
         assertEquals(List.of(ValType.I32), functionType(m, names.indexOf("externref::insert")).returns());
@@ -349,6 +350,41 @@ class OutputTest {
         assertEquals("slot", m.nameSection().nameOfLocal(names.indexOf("len"), 0), "local names follow their functions");
         assertEquals("n", m.nameSection().nameOfLocal(names.indexOf("length_of"), 2));
         assertEquals("ref", m.nameSection().nameOfLocal(names.indexOf("length_indirect"), 0));
+    }
+
+    /**
+     * The glue takes the removed imports' places in front of the defined functions, so these keep
+     * their indices: three glue functions and the hook for four surrogates above, and without a
+     * hook a no-op in the guard's place. Bodies that call no moved import are then copied as they
+     * are, and the output is the same module either way.
+     */
+    @Test
+    void definedFunctionsKeepTheirIndicesWithOrWithoutAHook() {
+        byte[] input = renumberingModule();
+        dev.externref.engine.format.WasmModule in = dev.externref.engine.format.WasmModule.parse(input);
+        for (ExternrefProcessor processor : List.of(DEFAULT, WITH_HOOK)) {
+            ProcessingResult r = outputs.process(processor, input, processor == DEFAULT ? "no hook" : "hook");
+            dev.externref.engine.format.WasmModule out = dev.externref.engine.format.WasmModule.parse(r.output());
+            assertEquals(in.functionCount(), out.functionCount());
+            for (int f = in.importedFunctionCount(); f < in.functionCount(); f++) {
+                assertEquals(in.functionNames().get(f), out.functionNames().get(f), "function " + f);
+                int inDefined = in.definedOfFunction(f);
+                int outDefined = out.definedOfFunction(f);
+                if (List.of("double", "triple", "start", "dispatch", "put_ref_func", "put_global", "reset")
+                        .contains(in.functionNames().get(f))) {
+                    assertArrayEquals(java.util.Arrays.copyOfRange(input, in.bodyStart(inDefined), in.bodyEnd(inDefined)),
+                            java.util.Arrays.copyOfRange(r.output(), out.bodyStart(outDefined), out.bodyEnd(outDefined)),
+                            in.functionNames().get(f) + " refers to nothing that moved: copied as it is");
+                }
+            }
+        }
+        ProcessingResult plain = outputs.process(DEFAULT, input, "no hook");
+        WasmModule m = Parser.parse(plain.output());
+        assertEquals("externref::guard", m.nameSection().nameOfFunction(6), "the guard's stand-in");
+        assertEquals(List.of(), functionType(m, 6).params());
+        assertEquals(List.of(), functionType(m, 6).returns());
+        Demo.Host host = new Demo.Host(plain.output());
+        assertEquals(4, host.call("length_indirect", host.refs.ref("four")));
     }
 
     @Test
