@@ -167,6 +167,12 @@ public final class ModuleWriter {
     }
 
     /**
+     * Code bytes from which bodies are scanned eight bytes at a time (in one module, or written
+     * before by the caller's warm-up): there the scan's set-up in a fresh JVM (about 10 ms) pays.
+     */
+    static final long WIDE_SCAN_MODULE_BYTES = 4 << 20;
+
+    /**
      * The scan that lets bodies be copied undecoded: when the hook names the functions it watches
      * and the remap renumbers functions only, a body that refers to none of those and none the
      * remap moves has nothing to change. Such bodies are not checked either: a malformed one is
@@ -185,7 +191,11 @@ public final class ModuleWriter {
                 }
             }
         }
-        return new FunctionIndexScan(watched.toLongArray());
+        Section code = module.section(Section.CODE);
+        long codeBytes = code == null ? 0 : code.end - code.start;
+        CodeWritePolicy.WarmUp warmUp = policy.warmUp();
+        boolean wide = codeBytes >= WIDE_SCAN_MODULE_BYTES || warmUp != null && warmUp.written() >= WIDE_SCAN_MODULE_BYTES;
+        return new FunctionIndexScan(watched.toLongArray(), wide);
     }
 
     /** Whether the remap leaves every index in the section as it is. */

@@ -16,6 +16,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,9 +55,34 @@ class FunctionIndexScanTest {
     void anImmediateThatLooksLikeACallIsAFalseAlarmNeverAMiss() {
         FunctionIndexScan sixteen = new FunctionIndexScan(watching(5));
         assertTrue(sixteen.mayReferTo(new byte[] {0x41, 0x10, 0x05, 0x0B}, 0, 4), "i32.const 16 followed by 05");
-        assertTrue(sixteen.mayReferTo(new byte[] {0x10, (byte) 0x80}, 0, 2), "a LEB128 cut off: the decoder will say");
-        assertTrue(sixteen.mayReferTo(new byte[] {0x10, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80}, 0, 6),
+        assertTrue(sixteen.mayReferTo(new byte[] {0x10, (byte) 0x85}, 0, 2), "a LEB128 cut off: the decoder will say");
+        assertTrue(sixteen.mayReferTo(new byte[] {0x10, (byte) 0x85, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80}, 0, 6),
                 "a LEB128 too long: the decoder will say");
+        assertFalse(sixteen.mayReferTo(new byte[] {0x10, (byte) 0x86, (byte) 0x80}, 0, 3), "cut off, but not the start of 5");
+    }
+
+    /** The eight-bytes-at-a-time scan answers as the byte-at-a-time one, wherever the pairs fall. */
+    @Test
+    void bothWidthsAgreeOnRandomBytes() {
+        long[] watched = watching(5, 300);
+        FunctionIndexScan narrow = new FunctionIndexScan(watched);
+        FunctionIndexScan wide = new FunctionIndexScan(watched, true);
+        byte[] alphabet = {0x10, 0x12, (byte) 0xD2, 0x05, (byte) 0x85, (byte) 0xAC, 0x02, (byte) 0x80, 0x00, 0x0B};
+        java.util.Random random = new java.util.Random(42);
+        int found = 0;
+        for (int t = 0; t < 20_000; t++) {
+            byte[] b = new byte[random.nextInt(40)];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = random.nextInt(3) == 0 ? (byte) random.nextInt(256) : alphabet[random.nextInt(alphabet.length)];
+            }
+            int from = b.length == 0 ? 0 : random.nextInt(b.length);
+            int to = from + random.nextInt(b.length - from + 1);
+            boolean expected = narrow.mayReferTo(b, from, to);
+            assertEquals(expected, wide.mayReferTo(b, from, to), () -> java.util.HexFormat.ofDelimiter(" ").formatHex(b)
+                    + " from " + from + " to " + to);
+            found += expected ? 1 : 0;
+        }
+        assertTrue(found > 1000, "planted references found: " + found);
     }
 
     /** Checks every body of {@code module}; returns how many function references were checked. */
@@ -69,7 +95,7 @@ class FunctionIndexScanTest {
         }
         int checked = 0;
         long[] one = new long[(m.functionCount() >>> 6) + 1]; // one function's bit at a time
-        FunctionIndexScan scan = new FunctionIndexScan(one);
+
         for (int i = 0; i < m.definedFunctionCount(); i++) {
             int from = m.bodyStart(i);
             int to = m.bodyEnd(i);
@@ -90,7 +116,10 @@ class FunctionIndexScanTest {
                 }
                 int body = i;
                 one[f >>> 6] = 1L << f;
-                assertTrue(scan.mayReferTo(module, from, to), () -> name + ": body " + body + " refers to function " + f);
+                FunctionIndexScan[] scans = {new FunctionIndexScan(one), new FunctionIndexScan(one, true)};
+                for (FunctionIndexScan scan : scans) {
+                    assertTrue(scan.mayReferTo(module, from, to), () -> name + ": body " + body + " refers to function " + f);
+                }
                 one[f >>> 6] = 0;
                 checked++;
             }
