@@ -8,9 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mvn -B -q -pl externref-engine -am test-compile >&2
-classpath_file=externref-engine/target/equivalence-classpath.txt
+classpath_file="$PWD/externref-engine/target/equivalence-classpath.txt" # absolute: read after the cd below
 mvn -B -q -pl externref-engine org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/$classpath_file" >&2
+    -Dmdep.outputFile="$classpath_file" >&2
 cd externref-engine
 exec java -cp "target/test-classes:target/classes:$(cat "$classpath_file")" \
     dev.externref.engine.equivalence.EquivalenceRun "$@"
