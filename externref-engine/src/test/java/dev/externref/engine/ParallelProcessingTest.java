@@ -32,9 +32,7 @@ class ParallelProcessingTest {
     Stream<DynamicTest> realModulesGiveTheSameBytesOnOneAndOnFourThreads() throws Exception {
         List<Path> modules = new ArrayList<>();
         modules.add(SharedFiles.fixture("upstream-e2e.wasm"));
-        try (Stream<Path> s = Files.list(Checkout.root().resolve("fixtures/modules"))) {
-            s.filter(p -> p.toString().endsWith(".wasm")).sorted().forEach(modules::add);
-        }
+        modules.addAll(Checkout.rustFixtures());
         return modules.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
             byte[] in = Files.readAllBytes(p);
             assertThat(FOUR.process(in).output()).isEqualTo(ONE.process(in).output());

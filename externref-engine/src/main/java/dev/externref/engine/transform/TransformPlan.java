@@ -7,15 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The output's function index space (docs/ABI.md, "What the engine writes"): the imports that stay; the drop hook
- * import, if any; the glue functions for the {@code externref.insert}, {@code get} and
+ * The output's function index space (docs/ABI.md, "What the engine writes"): the imports that stay and the drop
+ * hook's import, if any; the glue functions for the {@code externref.insert}, {@code get} and
  * {@code drop} imports; the defined functions; then any glue that did not fit in front of them.
  * The surrogate imports go: calls of insert, get and drop are pointed at their glue, guard calls
  * are removed by the body rewrite.
  *
  * <p>The plan moves as few functions as it can, because a body that refers to no moved
- * function is copied undecoded. The last imports take the removed surrogates' places (imports
- * are matched by name, not position), so every other import keeps its index; the glue goes in
+ * function is copied undecoded. The drop hook's import, then the last imports, take the removed
+ * surrogates' places (imports are matched by name, not position), so every other import keeps
+ * its index; the glue goes in
  * front of the defined functions, as many as the imports that went (less the hook's new
  * import), so that every defined function keeps its index. Without a drop hook, a module that
  * imports the guard has one glue function too few: a no-op {@code () -> ()} function takes the
@@ -37,6 +38,8 @@ final class TransformPlan {
     final List<Glue> back = new ArrayList<>();
     /** Output indices of the drop hook and of the glue functions; -1 for those not generated. */
     final int hookIndex;
+    /** The import position whose place the drop hook's import takes; -1: appended after the imports (or no hook). */
+    final int hookPosition;
     int insertIndex = -1;
     int getIndex = -1;
     int dropIndex = -1;
@@ -53,21 +56,27 @@ final class TransformPlan {
                 holes.add(f);
             }
         }
-        int next = imported - holes.size(); // the imports that stay
-        int moved = 0;
+        int next = imported - holes.size() + (dropHook ? 1 : 0); // the output's imports
+        int filled = 0; // holes are filled in order: first the hook, then the imports beyond the output's
+        if (dropHook && !holes.isEmpty()) {
+            hookIndex = holes.get(filled++);
+            hookPosition = m.importOfFunction(hookIndex);
+        } else {
+            hookIndex = dropHook ? imported : -1; // nothing removed: the hook goes after the imports
+            hookPosition = -1;
+        }
         for (int f = 0; f < imported; f++) {
             if (newIndexOfOld[f] < 0) {
                 continue;
             }
             if (f < next) {
                 newIndexOfOld[f] = f;
-            } else { // beyond the imports that stay: into the first free place a surrogate left
-                int hole = holes.get(moved++);
+            } else { // beyond the output's imports: into the next place a surrogate left
+                int hole = holes.get(filled++);
                 newIndexOfOld[f] = hole;
                 movedImports.put(m.importOfFunction(f), m.importOfFunction(hole));
             }
         }
-        hookIndex = dropHook ? next++ : -1;
         List<Glue> glue = new ArrayList<>();
         if (surrogates.insert >= 0) {
             glue.add(Glue.INSERT);
@@ -113,6 +122,11 @@ final class TransformPlan {
         if (function >= 0 && index >= 0) {
             newIndexOfOld[function] = index;
         }
+    }
+
+    /** Whether a surrogate's place in the import section is taken by another import (the hook or a moved one). */
+    boolean filled(int importPosition) {
+        return importPosition == hookPosition || movedImports.containsValue(importPosition);
     }
 
     /** The input position at whose place the import at {@code position} is written. */

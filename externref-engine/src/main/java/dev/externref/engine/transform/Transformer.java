@@ -92,7 +92,7 @@ public final class Transformer {
             ModuleEdits edits = new ModuleEdits();
             AppendedTypes types = new AppendedTypes(m.typeCount());
             for (int position : plan.removedImports) {
-                if (!plan.movedImports.containsValue(position)) {
+                if (!plan.filled(position)) {
                     edits.removeEntry(Section.IMPORT, position);
                 }
             }
@@ -137,8 +137,12 @@ public final class Transformer {
             }
             if (options.hasDropHook()) {
                 int hookType = types.index(new FuncType(List.of(ValType.EXTERNREF), List.of()));
-                edits.appendEntry(Section.IMPORT, new ByteWriter(32).name(options.dropModule()).name(options.dropName())
-                        .u8(0).u32(hookType).toByteArray());
+                byte[] hook = new ByteWriter(32).name(options.dropModule()).name(options.dropName()).u8(0).u32(hookType).toByteArray();
+                if (plan.hookPosition >= 0) {
+                    edits.replaceEntry(Section.IMPORT, plan.hookPosition, hook);
+                } else {
+                    edits.appendEntry(Section.IMPORT, hook);
+                }
                 edits.nameFunction(plan.hookIndex, options.dropHook());
             }
             SlotGlue glue = new SlotGlue(options.amortizedSlots(), table, m.globalCount());

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -69,8 +68,8 @@ class ModuleEquivalenceTest {
 
     static List<Fixture> fixtures() {
         List<Fixture> all = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Checkout.resolve("fixtures/modules"))) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".wasm")).sorted().toList()) {
+        try {
+            for (Path p : Checkout.rustFixtures()) {
                 all.add(new Fixture(p.getFileName().toString(), Files.readAllBytes(p), MAIN));
             }
             all.add(new Fixture("hello.wasm", Files.readAllBytes(

@@ -119,10 +119,7 @@ class FastScanTest {
 
     @Test
     void rustFixtureBodiesDecodeAlikeAlsoWhenDamaged() throws IOException {
-        List<Path> fixtures;
-        try (Stream<Path> files = Files.list(Checkout.resolve("fixtures/modules"))) {
-            fixtures = files.filter(p -> p.toString().endsWith(".wasm")).sorted().toList();
-        }
+        List<Path> fixtures = Checkout.rustFixtures();
         assertTrue(fixtures.size() >= 5, "committed Rust fixtures expected in fixtures/modules");
         for (Path p : fixtures) {
             byte[] module = Files.readAllBytes(p);

@@ -134,11 +134,7 @@ class FunctionIndexScanTest {
 
     @Test
     void rustFixtureAndNpmBodies() throws IOException {
-        List<Path> fixtures;
-        try (Stream<Path> files = Files.list(Checkout.resolve("fixtures/modules"))) {
-            fixtures = files.filter(p -> p.toString().endsWith(".wasm")).sorted().toList();
-        }
-        for (Path p : fixtures) {
+        for (Path p : Checkout.rustFixtures()) {
             assertTrue(neverMisses(Files.readAllBytes(p), p.getFileName().toString()) > 0, p::toString);
         }
         for (NpmModule npm : NpmModules.ciSubset()) {

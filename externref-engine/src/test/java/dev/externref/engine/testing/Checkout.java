@@ -33,6 +33,19 @@ public final class Checkout {
         return root().resolve(relative);
     }
 
+    /** The committed Rust fixtures, {@code fixtures/modules/*.wasm}, in name order; fails when there are none. */
+    public static java.util.List<Path> rustFixtures() {
+        try (java.util.stream.Stream<Path> files = Files.list(resolve("fixtures/modules"))) {
+            java.util.List<Path> found = files.filter(p -> p.toString().endsWith(".wasm")).sorted().toList();
+            if (found.isEmpty()) {
+                throw new AssertionError("committed Rust fixtures expected in fixtures/modules");
+            }
+            return found;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Path find(Path start) {
         for (Path dir = start; dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isRegularFile(dir.resolve("scripts/validate.mjs"))) {

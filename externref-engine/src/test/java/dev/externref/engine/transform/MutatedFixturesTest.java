@@ -18,10 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -48,11 +46,7 @@ class MutatedFixturesTest {
 
     private static synchronized List<Fixture> fixtures() throws IOException {
         if (fixtures == null) {
-            List<Path> files;
-            try (Stream<Path> list = Files.list(Checkout.resolve("fixtures/modules"))) {
-                files = list.filter(p -> p.toString().endsWith(".wasm")).sorted().toList();
-            }
-            assertFalse(files.isEmpty(), "committed Rust fixtures expected in fixtures/modules");
+            List<Path> files = Checkout.rustFixtures();
             List<Fixture> loaded = new ArrayList<>();
             for (Path f : files) {
                 byte[] bytes = Files.readAllBytes(f);

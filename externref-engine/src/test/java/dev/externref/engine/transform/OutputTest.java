@@ -202,9 +202,10 @@ class OutputTest {
         ProcessingResult r = outputs.process(WITH_HOOK, Demo.module(), "hook");
         WasmModule m = Parser.parse(r.output());
         List<String> imports = imports(m);
-        // host.make, the last import, takes the place of externref.insert: the others keep their indices.
-        assertEquals(List.of("host.log:FUNCTION", "host.make:FUNCTION", "host.len:FUNCTION", "hooks.drop:FUNCTION"), imports);
-        FunctionType hook = functionType(m, 3);
+        // The hook takes the place of externref.insert and host.make, the last import, that of
+        // externref.get: the others keep their indices.
+        assertEquals(List.of("host.log:FUNCTION", "hooks.drop:FUNCTION", "host.len:FUNCTION", "host.make:FUNCTION"), imports);
+        FunctionType hook = functionType(m, 1);
         assertEquals(List.of(ValType.ExternRef), hook.params());
         assertEquals(List.of(), hook.returns());
         assertEquals(Demo.HOOK, r.report().dropFunction());
@@ -334,7 +335,7 @@ class OutputTest {
         for (int f = 0; f < functions; f++) {
             names.add(m.nameSection().nameOfFunction(f));
         }
-        assertEquals(List.of("log", "host_make", "host_len", "hooks::drop", "externref::insert", "externref::get",
+        assertEquals(List.of("log", "hooks::drop", "host_len", "host_make", "externref::insert", "externref::get",
                 "externref::drop", "len", "make_wrapper", "length_of", "make", "double", "triple", "start", "dispatch",
                 "length_indirect", "put_ref_func", "put_global", "reset"), names);
         assertEquals(names.indexOf("start"), m.startSection().orElseThrow().startIndex());
@@ -385,6 +386,30 @@ class OutputTest {
         assertEquals(List.of(), functionType(m, 6).returns());
         Demo.Host host = new Demo.Host(plain.output());
         assertEquals(4, host.call("length_indirect", host.refs.ref("four")));
+    }
+
+    /** With a drop hook, one surrogate removed: the hook takes its place and no function moves. */
+    @Test
+    void theHookTakesTheSurrogatesPlaceSoNothingMoves() {
+        String wat = """
+                (module
+                  (import "host" "a" (func $a (param i32)))
+                  (import "externref" "drop" (func $drop (param i32)))
+                  (import "host" "b" (func $b (param i32)))
+                  (func (export "calls_b") (param i32) local.get 0 call $b)
+                  (func (export "calls_drop") (param i32) local.get 0 call $drop))
+                """;
+        byte[] input = Records.of().appendTo(Modules.wat(wat));
+        ProcessingResult r = outputs.process(WITH_HOOK, input, "hook in the hole");
+        WasmModule m = Parser.parse(r.output());
+        assertEquals(List.of("host.a:FUNCTION", "hooks.drop:FUNCTION", "host.b:FUNCTION"), imports(m));
+        assertEquals("FUNCTION 3", exports(m).get("calls_b"), "defined functions keep their indices");
+        assertEquals("FUNCTION 4", exports(m).get("calls_drop"));
+        dev.externref.engine.format.WasmModule in = dev.externref.engine.format.WasmModule.parse(input);
+        dev.externref.engine.format.WasmModule out = dev.externref.engine.format.WasmModule.parse(r.output());
+        assertArrayEquals(java.util.Arrays.copyOfRange(input, in.bodyStart(0), in.bodyEnd(0)),
+                java.util.Arrays.copyOfRange(r.output(), out.bodyStart(0), out.bodyEnd(0)), "calls_b is copied as it is");
+        assertEquals(List.of(ValType.I32), functionType(m, 5).params(), "the drop glue, after the defined functions");
     }
 
     @Test
