@@ -16,12 +16,11 @@ import java.util.List;
  * <p>The plan moves as few functions as it can, because a body that refers to no moved
  * function is copied undecoded. The drop hook's import, then the last imports, take the removed
  * surrogates' places (imports are matched by name, not position), so every other import keeps
- * its index; the glue goes in
- * front of the defined functions, as many as the imports that went (less the hook's new
- * import), so that every defined function keeps its index. Without a drop hook, a module that
- * imports the guard has one glue function too few: a no-op {@code () -> ()} function takes the
- * guard's place. Only when nothing is removed and a hook is added do the defined functions move
- * up by one.
+ * its index. The glue goes in front of the defined functions, as many as the imports that went
+ * (less the hook's new import), so that every defined function keeps its index. Without a drop
+ * hook, a module that imports the guard has one glue function too few: a no-op
+ * {@code () -> ()} function takes the guard's place. Only when nothing is removed and a hook is
+ * added do the defined functions move up by one.
  */
 final class TransformPlan {
     /** A function the transform writes. */
