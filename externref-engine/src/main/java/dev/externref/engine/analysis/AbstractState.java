@@ -1,9 +1,11 @@
 package dev.externref.engine.analysis;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -27,12 +29,17 @@ final class AbstractState {
     // near-linear.
     private static final int SHIFT = 6;
     private static final int CHUNK = 1 << SHIFT;
+    private static final NavigableMap<Long, Long> NO_SLOTS = Collections.emptyNavigableMap();
 
     private final int n;
     private long[][] chunks;        // null: an unreachable state that nothing has reached yet (all BOTTOM)
     private boolean[] owned;        // chunk i is this state's own: may be written in place
-    /** Slot key to REF or CONFLICT; a slot that is not here holds an integer (or memory never written). */
-    final TreeMap<Long, Long> slots;
+    /**
+     * Slot key to REF or CONFLICT; a slot that is not here holds an integer (or memory never
+     * written). Null while empty, as most states' are: a state is made for every block on every
+     * pass, and deep nesting keeps them all alive.
+     */
+    private TreeMap<Long, Long> slots;
     private HashMap<Integer, Long> globals; // null: every global holds its value at entry
     /** Whether some path reaches this point. */
     boolean reachable;
@@ -40,7 +47,6 @@ final class AbstractState {
     /** An unreachable state of {@code n} locals that nothing has reached yet. */
     AbstractState(int n) {
         this.n = n;
-        slots = new TreeMap<>();
     }
 
     /** A copy of {@code o}; they share their locals until either writes one. */
@@ -51,9 +57,22 @@ final class AbstractState {
             owned = new boolean[chunks.length];
             Arrays.fill(o.owned, false);
         }
-        slots = new TreeMap<>(o.slots);
+        slots = o.slots == null || o.slots.isEmpty() ? null : new TreeMap<>(o.slots);
         globals = o.globals == null ? null : new HashMap<>(o.globals);
         reachable = o.reachable;
+    }
+
+    /** The slots, read-only (see {@link #slots}). */
+    NavigableMap<Long, Long> slots() {
+        return slots == null ? NO_SLOTS : slots;
+    }
+
+    /** The slots, to be written. */
+    TreeMap<Long, Long> writableSlots() {
+        if (slots == null) {
+            slots = new TreeMap<>();
+        }
+        return slots;
     }
 
     long get(int i) {
@@ -114,8 +133,7 @@ final class AbstractState {
                 owned = new boolean[chunks.length];
                 Arrays.fill(from.owned, false);
             }
-            slots.clear();
-            slots.putAll(from.slots);
+            slots = from.slots == null || from.slots.isEmpty() ? null : new TreeMap<>(from.slots);
             globals = from.globals == null ? null : new HashMap<>(from.globals);
             reachable = true;
             return true;
@@ -140,18 +158,22 @@ final class AbstractState {
                 }
             }
         }
-        for (Map.Entry<Long, Long> e : from.slots.entrySet()) {
-            Long mine = slots.get(e.getKey());
-            long v = mine == null ? (e.getValue() == REF ? CONFLICT : e.getValue()) : RefValue.merge(mine, e.getValue(), escapes);
-            if (mine == null || v != mine) {
-                slots.put(e.getKey(), v);
-                c = true;
+        if (from.slots != null) {
+            for (Map.Entry<Long, Long> e : from.slots.entrySet()) {
+                Long mine = slots().get(e.getKey());
+                long v = mine == null ? (e.getValue() == REF ? CONFLICT : e.getValue()) : RefValue.merge(mine, e.getValue(), escapes);
+                if (mine == null || v != mine) {
+                    writableSlots().put(e.getKey(), v);
+                    c = true;
+                }
             }
         }
-        for (Map.Entry<Long, Long> e : slots.entrySet()) {
-            if (!from.slots.containsKey(e.getKey()) && e.getValue() == REF) {
-                e.setValue(CONFLICT);
-                c = true;
+        if (slots != null) {
+            for (Map.Entry<Long, Long> e : slots.entrySet()) {
+                if (!from.slots().containsKey(e.getKey()) && e.getValue() == REF) {
+                    e.setValue(CONFLICT);
+                    c = true;
+                }
             }
         }
         // A global moved differently on two paths: its value is no longer known.

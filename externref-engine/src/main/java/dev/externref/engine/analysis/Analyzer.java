@@ -10,9 +10,7 @@ import dev.externref.engine.format.WasmModule;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import static dev.externref.engine.analysis.RefValue.CONFLICT;
 import static dev.externref.engine.analysis.RefValue.INT;
@@ -67,9 +65,12 @@ public final class Analyzer {
     private final DecisionLog log;
     private final FlowInterpreter interpreter;
 
-    // Fixpoint state carried across passes.
-    private final Map<Integer, AbstractState> loopHeads = new HashMap<>();
-    private final Map<Integer, long[]> loopParams = new HashMap<>();
+    // Fixpoint state carried across passes: per loop, in the order the loops start (every pass
+    // walks the same code from its start), the state and the parameter values at its head. A
+    // list, not a map by offset: a function of 10^5 loops hashed its way through them each pass.
+    private final List<AbstractState> loopHeads = new ArrayList<>();
+    private final List<long[]> loopParams = new ArrayList<>();
+    private int loopsEntered; // this pass
     private boolean changed;
     private int changedLoop = -1; // the last loop whose head changed, for the message
 
@@ -138,6 +139,7 @@ public final class Analyzer {
         log.clear();
         stack.clear();
         frames.clear();
+        loopsEntered = 0;
         state = new AbstractState(localCount);
         state.reachable = true;
         for (int i = 0; i < localCount; i++) {
@@ -245,13 +247,19 @@ public final class Analyzer {
 
     // ---------------------------------------------------------------- blocks
 
+    // Shared, never written: a block is entered per nesting level per pass.
+    private static final int[] NO_PARAMS_NO_RESULTS = {0, 0};
+    private static final int[] NO_PARAMS_ONE_RESULT = {0, 1};
+    private static final long[] NO_VALUES = {};
+
+    /** Parameter and result counts of the current block instruction's type (read only). */
     private int[] blockArity() {
         int bt = in.blockType();
         if (bt == InstructionReader.BLOCK_EMPTY) {
-            return new int[] {0, 0};
+            return NO_PARAMS_NO_RESULTS;
         }
         if (bt == InstructionReader.BLOCK_VALUE) {
-            return new int[] {0, 1};
+            return NO_PARAMS_ONE_RESULT;
         }
         FuncType t = m.funcType(bt);
         if (t == null) {
@@ -265,7 +273,7 @@ public final class Analyzer {
             interpreter.popInt(state, "if");
         }
         int[] arity = blockArity();
-        long[] entry = new long[arity[0]];
+        long[] entry = arity[0] == 0 ? NO_VALUES : new long[arity[0]];
         for (int i = arity[0] - 1; i >= 0; i--) {
             entry[i] = stack.pop();
         }
@@ -274,14 +282,13 @@ public final class Analyzer {
         ControlFrame f;
         if (op == LOOP) {
             int key = in.start();
-            AbstractState head = loopHeads.get(key);
-            long[] headValues = loopParams.get(key);
-            if (head == null) { // no computeIfAbsent: a lambda's first use is slow in a short JVM
-                head = new AbstractState(localCount);
-                loopHeads.put(key, head);
-                headValues = new long[arity[0]];
-                loopParams.put(key, headValues);
+            int loop = loopsEntered++;
+            if (loop == loopHeads.size()) { // the first pass
+                loopHeads.add(new AbstractState(localCount));
+                loopParams.add(new long[arity[0]]);
             }
+            AbstractState head = loopHeads.get(loop);
+            long[] headValues = loopParams.get(loop);
             if (head.mergeFrom(state, shadow)) {
                 changed = true;
                 changedLoop = key;
@@ -294,16 +301,17 @@ public final class Analyzer {
                 }
             }
             f = new ControlFrame(op, key, height, arity[0], arity[1], head, arity[0]);
+            f.headValues = headValues;
             System.arraycopy(headValues, 0, f.labelValues, 0, arity[0]);
             boolean wasReachable = state.reachable;
             state = new AbstractState(head);
             state.reachable = wasReachable && head.reachable;
-            entry = headValues.clone();
+            entry = headValues.length == 0 ? NO_VALUES : headValues.clone();
         } else {
             f = new ControlFrame(op, in.start(), height, arity[0], arity[1], new AbstractState(localCount), arity[1]);
             if (op == IF) {
                 f.elseState = new AbstractState(state);
-                f.elseValues = entry.clone();
+                f.elseValues = entry.length == 0 ? NO_VALUES : entry.clone();
             }
         }
         f.unreachable = !state.reachable;
@@ -343,7 +351,7 @@ public final class Analyzer {
         if (c && target.opcode == LOOP) {
             changed = true;
             changedLoop = target.start;
-            long[] heads = loopParams.get(target.start);
+            long[] heads = target.headValues;
             for (int i = 0; i < arity; i++) {
                 heads[i] = RefValue.merge(heads[i], target.labelValues[i], shadow);
             }

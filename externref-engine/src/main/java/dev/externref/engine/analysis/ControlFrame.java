@@ -12,6 +12,7 @@ final class ControlFrame {
     static final int FUNCTION = -1;
     /** {@link #deadFrom} of a frame that no path enters: all of its code is dead. */
     static final int INSIDE_DEAD = -2;
+    private static final long[] NO_VALUES = {};
 
     final int opcode;
     final int start;
@@ -23,6 +24,7 @@ final class ControlFrame {
     int blockType;              // as InstructionReader#blockType()
     AbstractState elseState;    // if: the state for the else branch
     long[] elseValues;
+    long[] headValues;          // loop: the parameter values at its head, kept across passes
     boolean unreachable;
     int deadFrom = -1;          // where code that never runs starts in this frame; INSIDE_DEAD: all of it
 
@@ -33,7 +35,7 @@ final class ControlFrame {
         this.nParams = nParams;
         this.nResults = nResults;
         this.label = label;
-        this.labelValues = new long[labelArity];
+        this.labelValues = labelArity == 0 ? NO_VALUES : new long[labelArity];
     }
 
     /** The values a branch to this frame carries: a loop's parameters, the results of anything else. */

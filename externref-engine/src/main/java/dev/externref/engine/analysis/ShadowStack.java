@@ -101,7 +101,7 @@ final class ShadowStack {
         int g = symGlobal(addr);
         // A load that is not an i32.load of exactly a spilled reference reads (part of) it as a number.
         long exact = slotKey(g, at);
-        for (Map.Entry<Long, Long> e : state.slots.subMap(slotKey(g, at - 3), true, slotKey(g, at + width(op) - 1), true)
+        for (Map.Entry<Long, Long> e : state.slots().subMap(slotKey(g, at - 3), true, slotKey(g, at + width(op) - 1), true)
                 .entrySet()) {
             if ((e.getValue() == REF || e.getValue() == CONFLICT) && (op != 0x28 || e.getKey() != exact)) {
                 long spilled = (e.getKey() & 0xFFFF_FFFFL) - (1L << 31);
@@ -110,7 +110,7 @@ final class ShadowStack {
                 return INT;
             }
         }
-        Long slot = state.slots.get(exact);
+        Long slot = state.slots().get(exact);
         Long escaped = escapedFrom.get(g);
         boolean safe = escaped == null || at + 4 <= escaped;
         if (op == 0x28 && slot != null && slot == REF) {
@@ -154,8 +154,8 @@ final class ShadowStack {
         // states stay small however many integer slots a frame has.
         long lo = slotKey(g, at - 3);
         long hi = slotKey(g, at + w - 1);
-        if (lo <= hi) {
-            state.slots.subMap(lo, true, hi, true).clear();
+        if (lo <= hi && !state.slots().isEmpty()) {
+            state.writableSlots().subMap(lo, true, hi, true).clear();
         }
         if (k == CONFLICT) {
             log.error(state, in, "a value that is a host reference on some paths and an integer on others is stored"
@@ -166,7 +166,7 @@ final class ShadowStack {
             }
             log.decide(state, in, DecisionLog.SPILL_STORE | slotKey(g, at) << 8);
             if (state.reachable) {
-                state.slots.put(slotKey(g, at), REF);
+                state.writableSlots().put(slotKey(g, at), REF);
             }
         } else {
             escapeIfSym(value);
