@@ -20,7 +20,7 @@ import java.util.Locale;
  * quadratic one near 16. It reports; it does not assert. Times are the processing thread's CPU
  * time (on a machine busy with other work, wall time says more about the others). One thread,
  * in process, after a warm-up on small modules of every dimension; each module runs once more
- * to warm up, then the best of three runs counts.
+ * to warm up, then the best of three or more runs counts (see {@link #time}).
  *
  * <pre>
  * java -Xms3g -Xmx3g -XX:+AlwaysPreTouch -cp externref-benchmarks/target/benchmarks.jar \
@@ -37,6 +37,8 @@ public final class ScalingBenchmark {
     private static final ExternrefProcessor PROCESSOR = ExternrefProcessor.builder().parallelism(1).build();
     /** A run longer than this is not repeated: a single run of a quadratic case says enough. */
     private static final long REPEAT_BELOW_NANOS = 5_000_000_000L;
+    /** Runs of one module are repeated until they add up to this (see {@link #time}). */
+    private static final long REPEAT_FOR_NANOS = 1_000_000_000L;
 
     private static final ThreadMXBean THREAD = ManagementFactory.getThreadMXBean();
     private static final long WARM_UP_NANOS = 1_000_000_000L;
@@ -97,15 +99,23 @@ public final class ScalingBenchmark {
         }
     }
 
-    /** Best of three runs after one to warm up, in milliseconds; a single run when that one is long. */
+    /**
+     * Best of the runs after one to warm up, in milliseconds: at least three, and more while they
+     * add up to less than a second (at most 20), so that the short run at N, whose best of three
+     * still moved by half between JVMs on a shared machine, is as steady as the long one at 4N.
+     * A single run when the first is long.
+     */
     private static double time(byte[] module) {
         long first = run(module);
         if (first > REPEAT_BELOW_NANOS) {
             return first / 1e6;
         }
         long best = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            best = Math.min(best, run(module));
+        long spent = 0;
+        for (int i = 0; i < 3 || spent < REPEAT_FOR_NANOS && i < 20; i++) {
+            long t = run(module);
+            best = Math.min(best, t);
+            spent += t;
         }
         return best / 1e6;
     }
