@@ -84,7 +84,7 @@ final class AbstractState {
             chunks = new long[(n + CHUNK - 1) >>> SHIFT][];
             owned = new boolean[chunks.length];
             for (int c = 0; c < chunks.length; c++) {
-                chunks[c] = new long[CHUNK];
+                chunks[c] = new long[Math.min(CHUNK, n - (c << SHIFT))]; // the last one as long as needed: most functions have a few locals
                 owned[c] = true;
             }
         }

@@ -11,7 +11,7 @@ import static dev.externref.engine.analysis.RefValue.BOTTOM;
  * unreachable code; on invalid input, which validation rejects anyway).
  */
 final class OperandStack {
-    private long[] values = new long[64];
+    private long[] values = new long[16]; // grows; one stack per analysed function, most of which need a few
     private int size;
     private int floor;
 
