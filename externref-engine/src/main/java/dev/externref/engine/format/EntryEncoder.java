@@ -144,11 +144,7 @@ final class EntryEncoder {
                 ByteReader r = new ByteReader(src, from, to);
                 code = new InstructionReader(src, FunctionBody.skipLocals(r, refs), to, refs);
             }
-            if (job.fastDecoding) {
-                code.scanFast();
-            } else {
-                code.scanCompact();
-            }
+            code.scan(job.decoding);
             code.finish();
             if (code.usesDataIndex() && job.dataCountRequired) {
                 throw new MalformedModuleException("data count section required", code.dataIndexAt());

@@ -168,9 +168,38 @@ public final class InstructionReader {
         }
     }
 
+    /** The writer's decoding loops: each gives the records and errors of {@link #next()} until the end. */
+    enum Loop {
+        /** {@link #scanTable}: modules under {@link #TABLE_DECODING_MODULE_BYTES} of code, once the JVM is warm. */
+        TABLE,
+        /** {@link #scanCompact}: larger modules, and every module in a fresh JVM but very large ones. */
+        COMPACT,
+        /** {@link #scanFast}: very large modules in a fresh JVM. */
+        FAST
+    }
+
+    /** Decodes the rest of the expression with {@code loop}. */
+    void scan(Loop loop) {
+        switch (loop) {
+            case TABLE -> scanTable();
+            case COMPACT -> scanCompact();
+            case FAST -> scanFast();
+        }
+    }
+
+    /**
+     * Code bytes of one module below which a warm JVM decodes it with {@link #scanTable}. The
+     * walk costs about the same per byte whatever the code; the compact loop's cost follows how
+     * well the processor predicts its branches. The walk bounds the worst case, which counts
+     * where a module takes milliseconds (sql.js's debug build: 0.64x the compact loop's time),
+     * at the cost of the best case, which counts where it takes tens (esbuild: 1.35x);
+     * docs/PERFORMANCE.md, {@code DecodingLoops}.
+     */
+    static final long TABLE_DECODING_MODULE_BYTES = 4 << 20;
+
     /**
      * Code a caller's warm-up must have counted for the JVM to count as warm: from then on
-     * {@link #scanCompact} decodes every module, as C2 has compiled it (see there).
+     * {@link #scanTable} and {@link #scanCompact} decode every module, as C2 has compiled them.
      */
     static final long FAST_DECODING_BYTES = 4 << 20;
     /**
@@ -257,6 +286,159 @@ public final class InstructionReader {
         if (!finished) {
             next(); // at the range's end: the general decoder's error
         }
+    }
+
+    /** Byte-transition table of {@link #scanTable}: per state and byte, the next state and the change of depth. */
+    private static final class Transitions {
+        static final int S0 = 0;          // at an instruction's first byte
+        static final int U = 1;           // U + k: byte k+1 of a u32 (k = 0..4)
+        static final int I = 6;           // s32
+        static final int L = 11;          // s64
+        static final int O = 21;          // a memarg's u64 offset
+        static final int M = 31;          // a memarg's alignment
+        static final int FIXED = 32;      // FIXED + k: k+1 bytes of a constant left (k = 0..7)
+        static final int BT = 40;         // a block type
+        static final int SPECIAL = 48;    // from here: the loop hands over
+        static final int ERROR = 48;      // malformed, or beyond the table: the exact decoder takes the body
+        static final int AFTER_CALL = 49; // a function index follows
+        static final int AFTER_OP = 50;   // the opcode before is decoded exactly
+        static final int AFTER_ALIGN = 51; // the memarg's alignment byte (not under 0x40) and opcode before
+        static final int AFTER_BT = 52;   // the block type byte and opcode before
+
+        /** Per entry: the change of depth (+1 at a block's opcode, -1 at an end). */
+        static final byte[] DEPTH = new byte[64 << 8];
+        static final char[] FUNCTIONS_RECORDED = build(false);
+        static final char[] ALL_RECORDED = build(true);
+
+        private static char[] build(boolean globalsRecorded) {
+            char[] t = new char[64 << 8];
+            for (int x = 0; x < 256; x++) {
+                int kind = SINGLE[x];
+                int next = switch (kind) {
+                    case NONE -> S0;
+                    case LOCAL -> U;
+                    case LABEL -> x == DELEGATE ? AFTER_OP : U;
+                    case GLOBAL -> globalsRecorded ? AFTER_OP : U;
+                    case I32 -> I;
+                    case I64 -> L;
+                    case F32 -> FIXED + 3;
+                    case F64 -> FIXED + 7;
+                    case MEMARG -> M;
+                    case BLOCK -> BT;
+                    case FUNC -> AFTER_CALL;
+                    default -> AFTER_OP;
+                };
+                set(t, S0, x, next, x == END ? -1 : kind == BLOCK ? 1 : 0);
+                boolean last = x < 0x80;
+                for (int k = 0; k < 5; k++) {
+                    set(t, U + k, x, k < 4 ? (last ? S0 : U + k + 1) : (x & 0xF0) == 0 ? S0 : ERROR, 0);
+                    set(t, I + k, x, k < 4 ? (last ? S0 : I + k + 1) : x < 0x08 || x >= 0x78 && last ? S0 : ERROR, 0);
+                }
+                for (int k = 0; k < 10; k++) {
+                    set(t, L + k, x, k < 9 ? (last ? S0 : L + k + 1) : x == 0 || x == 0x7F ? S0 : ERROR, 0);
+                    set(t, O + k, x, k < 9 ? (last ? S0 : O + k + 1) : x <= 1 ? S0 : ERROR, 0);
+                }
+                set(t, M, x, x < 0x40 ? O : AFTER_ALIGN, 0);
+                for (int k = 0; k < 8; k++) {
+                    set(t, FIXED + k, x, k == 0 ? S0 : FIXED + k - 1, 0);
+                }
+                set(t, BT, x, x == 0x40 || x >= 0x7B && last ? S0 : AFTER_BT, 0);
+                for (int state = SPECIAL; state < 64; state++) {
+                    set(t, state, x, ERROR, 0);
+                }
+            }
+            return t;
+        }
+
+        private static void set(char[] t, int state, int x, int next, int depthChange) {
+            t[state << 8 | x] = (char) (next << 8);
+            DEPTH[state << 8 | x] = (byte) depthChange;
+        }
+    }
+
+    /**
+     * {@link #scanCompact} as a walk over bytes: one table load per byte gives the state the
+     * next byte is read in, so no branch depends on the code but the rare hand-overs (calls,
+     * br_table, prefixed and unusual instructions, which are decoded exactly). A body it cannot
+     * take whole, malformed ones included, is decoded again by {@link #scanCompact}, which
+     * gives the same records and the exact error.
+     */
+    void scanTable() {
+        final byte[] b = r.buffer();
+        final int lim = r.limit();
+        final int from = r.pos();
+        final IndexRefs refs = this.refs;
+        final int recorded = refs == null ? 0 : refs.size;
+        final char[] t = refs != null && refs.records(IndexSpace.GLOBAL) ? Transitions.ALL_RECORDED : Transitions.FUNCTIONS_RECORDED;
+        final byte[] depthChanges = Transitions.DEPTH;
+        final int last = lim - 1;
+        int p = from;
+        int e = 0; // the current state << 8
+        int d = 0;
+        int negative = 0;
+        boolean whole = depth == 0;
+        while (whole && p < last) {
+            int at = e | b[p++] & 0xFF;
+            e = t[at];
+            d += depthChanges[at];
+            negative |= d;
+            if (e >= Transitions.SPECIAL << 8) {
+                if (negative < 0) {
+                    whole = false; // code after the expression's end: the exact decoder's error
+                    break;
+                }
+                int state = e >>> 8;
+                int op = switch (state) {
+                    case Transitions.AFTER_CALL, Transitions.AFTER_OP -> p - 1;
+                    case Transitions.AFTER_ALIGN -> p - 2;
+                    case Transitions.AFTER_BT -> {
+                        d--;
+                        yield p - 2;
+                    }
+                    default -> -1;
+                };
+                if (op < 0) {
+                    whole = false; // malformed: the exact decoder's error
+                    break;
+                }
+                if (state == Transitions.AFTER_CALL) {
+                    int end = index(IndexSpace.FUNCTION, b, p, lim);
+                    if (end >= 0) {
+                        p = end;
+                        e = 0;
+                        continue;
+                    }
+                }
+                depth = d;
+                p = outOfLine(b, op, lim, SINGLE[b[op] & 0xFF]);
+                d = depth;
+                e = 0;
+                if (finished) {
+                    whole = false;
+                }
+            }
+        }
+        if (whole && p == last) {
+            int at = e | b[p++] & 0xFF;
+            e = t[at];
+            d += depthChanges[at];
+        }
+        if (whole && negative >= 0 && d == -1 && e >>> 8 == Transitions.S0 && p == lim) {
+            r.pos(lim);
+            depth = 0;
+            finished = true;
+            return;
+        }
+        // The exact decoder, from the top.
+        if (refs != null) {
+            refs.size = recorded;
+        }
+        r.pos(from);
+        depth = 0;
+        finished = false;
+        usesDataIndex = false;
+        dataIndexAt = -1;
+        scanCompact();
     }
 
     /**

@@ -36,8 +36,8 @@ public final class ModuleWriter {
     BodyHook bodyHook;
     CodeWritePolicy policy = CodeWritePolicy.SINGLE_THREADED;
     boolean copyUntouchedSections = true;
-    /** Whether bodies are decoded by {@link InstructionReader#scanFast} (see {@link #write()}). */
-    boolean fastDecoding;
+    /** The loop that decodes bodies (see {@link #decoding}). */
+    InstructionReader.Loop decoding = InstructionReader.Loop.COMPACT;
     /** Bodies that this scan clears are copied undecoded; null: every body is decoded (see {@link #write()}). */
     FunctionIndexScan bodyScan;
 
@@ -149,21 +149,27 @@ public final class ModuleWriter {
     /** Writes the module without the final trimming copy. */
     public Output write() {
         Section code = module.section(Section.CODE);
-        fastDecoding = fastDecoding(code == null ? 0 : code.end - code.start, policy.warmUp());
+        decoding = decoding(code == null ? 0 : code.end - code.start, policy.warmUp());
         bodyScan = bodyScan();
         ByteWriter out = new SectionEncoder(this).writeModule();
         return new Output(out.buffer(), out.size());
     }
 
     /**
-     * Whether bodies of a module with {@code codeBytes} of code are decoded by
-     * {@link InstructionReader#scanFast}: only a very large module while the caller's warm-up says
-     * the JVM is fresh (the branchless loop reaches its speed sooner). Warm, or without a
-     * warm-up to tell, the compact loop is the faster (see {@link InstructionReader#scanCompact}).
+     * The loop that decodes the bodies of a module with {@code codeBytes} of code. Once the
+     * caller's warm-up (or its absence) says the JVM is warm, the table walk below
+     * {@link InstructionReader#TABLE_DECODING_MODULE_BYTES} and the compact loop above. In a
+     * fresh JVM, whose loops run interpreted or from C1 (the command line stops there for
+     * inputs up to 16 MB), the compact loop, which needs fewer steps there; for a very large
+     * module the branchless loop, which reaches its speed sooner.
      */
-    static boolean fastDecoding(long codeBytes, CodeWritePolicy.WarmUp warmUp) {
-        return codeBytes >= InstructionReader.FAST_DECODING_MODULE_BYTES
-                && warmUp != null && warmUp.written() < InstructionReader.FAST_DECODING_BYTES;
+    static InstructionReader.Loop decoding(long codeBytes, CodeWritePolicy.WarmUp warmUp) {
+        boolean fresh = warmUp != null && warmUp.written() < InstructionReader.FAST_DECODING_BYTES;
+        if (codeBytes < InstructionReader.TABLE_DECODING_MODULE_BYTES) {
+            return fresh ? InstructionReader.Loop.COMPACT : InstructionReader.Loop.TABLE;
+        }
+        return codeBytes >= InstructionReader.FAST_DECODING_MODULE_BYTES && fresh
+                ? InstructionReader.Loop.FAST : InstructionReader.Loop.COMPACT;
     }
 
     /**

@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The writer's decoders ({@link InstructionReader#scanCompact}, and
- * {@link InstructionReader#scanFast} for large modules in a fresh JVM) against the general one
+ * The writer's decoders ({@link InstructionReader#scanTable} for modules under 4 MB of code,
+ * {@link InstructionReader#scanCompact}, and {@link InstructionReader#scanFast} for large
+ * modules in a fresh JVM) against the general one
  * ({@link InstructionReader#next} until the end): on every body of real and spec-suite
  * modules, and on those bodies with bytes changed at random, each must end at the same
  * offset with the same index references, or fail with the same message at the same offset.
@@ -55,25 +56,13 @@ class FastScanTest {
         }
     }
 
-    static Outcome fast(byte[] module, int from, int to, int mask) {
-        return scan(module, from, to, mask, true);
-    }
-
-    static Outcome compact(byte[] module, int from, int to, int mask) {
-        return scan(module, from, to, mask, false);
-    }
-
-    private static Outcome scan(byte[] module, int from, int to, int mask, boolean fast) {
+    static Outcome scan(byte[] module, int from, int to, int mask, InstructionReader.Loop loop) {
         IndexRefs refs = new IndexRefs();
         refs.mask = mask;
         try {
             ByteReader r = new ByteReader(module, from, to);
             InstructionReader in = new InstructionReader(module, FunctionBody.skipLocals(r, refs), to, refs);
-            if (fast) {
-                in.scanFast();
-            } else {
-                in.scanCompact();
-            }
+            in.scan(loop);
             in.finish();
             return new Outcome(null, in.end(), in.usesDataIndex(), in.dataIndexAt(), list(refs));
         } catch (MalformedModuleException e) {
@@ -104,12 +93,48 @@ class FastScanTest {
             int to = m.bodyEnd(i);
             for (int mask : MASKS) {
                 Outcome expected = general(module, from, to, mask);
-                assertEquals(expected, fast(module, from, to, mask), () -> name + ": body " + from + ".." + to + ", mask " + mask);
-                assertEquals(expected, compact(module, from, to, mask),
-                        () -> name + ": body " + from + ".." + to + ", mask " + mask + " (compact)");
+                for (InstructionReader.Loop loop : InstructionReader.Loop.values()) {
+                    assertEquals(expected, scan(module, from, to, mask, loop),
+                            () -> name + ": body " + from + ".." + to + ", mask " + mask + ", " + loop);
+                }
             }
         }
         return bodies;
+    }
+
+    /**
+     * Bodies at the edges of what each loop takes without a hand-over: LEB128s of the longest
+     * length with valid and invalid last bytes, code after the final end, an end inside an
+     * immediate, block types and memory flags off the short path, data indices.
+     */
+    @Test
+    void edgeBodiesDecodeAlike() {
+        String nine = " 80 80 80 80 80 80 80 80 80";
+        String[] codes = {
+            "0b", "", "0b 0b", "0b 00", "0b ff", "0b 41", "41", "41 80", "02 40 0b", "02 40 03 40 0b 0b 0b",
+            "41 80 80 80 80 07 1a 0b", "41 80 80 80 80 08 1a 0b", "41 ff ff ff ff 78 1a 0b", "41 ff ff ff ff 77 1a 0b",
+            "20 80 80 80 80 0f 1a 0b", "20 80 80 80 80 10 1a 0b", "20 80 80 80 80 80 00 1a 0b",
+            "42" + nine + " 00 1a 0b", "42" + nine + " 7f 1a 0b", "42" + nine + " 01 1a 0b", "42" + nine + " 80 00 1a 0b",
+            "41 00 28 02" + nine + " 01 1a 0b", "41 00 28 02" + nine + " 02 1a 0b", "41 00 28 42 00 00 1a 0b",
+            "41 00 28 82 00 00 1a 0b", "41 00 28 80 01 00 1a 0b",
+            "02 00 0b 0b", "02 7f 41 00 0b 1a 0b", "02 70 d0 70 0b 1a 0b", "02 80 00 0b 0b", "02 7b 0b 0b",
+            "43 00 00 0b", "43 00 00 80 3f 1a 0b", "44 00 00 00 00 00 00 f0 3f 1a 0b",
+            "02 40 41 00 0e 02 00 00 00 0b 0b", "0e 80",
+            "10 80 80 80 80 00 0b", "10 ff ff ff ff 7f 0b", "10 80 80 80 80 0f 0b", "12 00 0b", "d2 00 1a 0b", "10",
+            "06 40 18 00 0b", "06 40 18 00 0b 0b", "fc 09 00 0b", "41 00 41 00 41 00 fc 08 00 00 0b",
+            "23 80 01 1a 0b", "24 00 0b", "1c 01 7f 0b", "fd 0c" + " 00".repeat(16) + " 1a 0b", "fd 80 01 0b",
+            "11 00 00 0b", "25 00 1a 0b", "3f 00 1a 0b", "0b" + " 0b".repeat(3),
+        };
+        for (String code : codes) {
+            String hex = ("00 " + code).trim();
+            byte[] body = java.util.HexFormat.ofDelimiter(" ").parseHex(hex);
+            for (int mask : MASKS) {
+                Outcome expected = general(body, 0, body.length, mask);
+                for (InstructionReader.Loop loop : InstructionReader.Loop.values()) {
+                    assertEquals(expected, scan(body, 0, body.length, mask, loop), () -> "code " + code + ", mask " + mask + ", " + loop);
+                }
+            }
+        }
     }
 
     @TestFactory
@@ -160,10 +185,10 @@ class FastScanTest {
             int mask = MASKS[t % MASKS.length];
             Outcome expected = general(damaged, from, to, mask);
             int trial = t;
-            assertEquals(expected, fast(damaged, from, to, mask), () -> name + ": damaged body " + from + ".." + to
-                    + " (trial " + trial + ", mask " + mask + ")");
-            assertEquals(expected, compact(damaged, from, to, mask), () -> name + ": damaged body " + from + ".." + to
-                    + " (trial " + trial + ", mask " + mask + ", compact)");
+            for (InstructionReader.Loop loop : InstructionReader.Loop.values()) {
+                assertEquals(expected, scan(damaged, from, to, mask, loop), () -> name + ": damaged body " + from + ".." + to
+                        + " (trial " + trial + ", mask " + mask + ", " + loop + ")");
+            }
         }
     }
 }

@@ -49,16 +49,23 @@ class ParallelWarmUpTest {
     }
 
     @Test
-    void theFastDecoderIsChosenOnlyForALargeModuleInAFreshJvm() throws Exception {
+    void theDecodingLoopFollowsTheModulesSizeAndTheJvmsWarmth() throws Exception {
         long large = InstructionReader.FAST_DECODING_MODULE_BYTES;
+        long small = InstructionReader.TABLE_DECODING_MODULE_BYTES;
         CodeWritePolicy.WarmUp fresh = new CodeWritePolicy.WarmUp();
-        assertThat(ModuleWriter.fastDecoding(large, fresh)).as("a large module, fresh").isTrue();
-        assertThat(ModuleWriter.fastDecoding(large - 1, fresh)).as("a smaller module, fresh").isFalse();
-        assertThat(ModuleWriter.fastDecoding(large, null)).as("no warm-up to tell").isFalse();
         CodeWritePolicy.WarmUp warm = new CodeWritePolicy.WarmUp();
         warm.add(InstructionReader.FAST_DECODING_BYTES);
-        assertThat(ModuleWriter.fastDecoding(large, warm)).as("a large module, warm").isFalse();
+        assertThat(ModuleWriter.decoding(large, fresh)).as("a large module, fresh").isEqualTo(InstructionReader.Loop.FAST);
+        assertThat(ModuleWriter.decoding(large - 1, fresh)).as("a smaller module, fresh").isEqualTo(InstructionReader.Loop.COMPACT);
+        assertThat(ModuleWriter.decoding(large, null)).as("no warm-up to tell").isEqualTo(InstructionReader.Loop.COMPACT);
+        assertThat(ModuleWriter.decoding(large, warm)).as("a large module, warm").isEqualTo(InstructionReader.Loop.COMPACT);
+        assertThat(ModuleWriter.decoding(small, warm)).as("at the table's limit").isEqualTo(InstructionReader.Loop.COMPACT);
+        assertThat(ModuleWriter.decoding(small - 1, fresh)).as("a small module, fresh").isEqualTo(InstructionReader.Loop.COMPACT);
+        for (CodeWritePolicy.WarmUp w : java.util.Arrays.asList(warm, null)) {
+            assertThat(ModuleWriter.decoding(small - 1, w)).as("a small module, warm").isEqualTo(InstructionReader.Loop.TABLE);
+            assertThat(ModuleWriter.decoding(0, w)).as("no code, warm").isEqualTo(InstructionReader.Loop.TABLE);
+        }
 
-        // That both decoders read every body alike: FastScanTest.
+        // That every loop reads every body alike: FastScanTest.
     }
 }
