@@ -65,6 +65,8 @@ for m in "${modules[@]}"; do
         -n "java -version" "java -Xshare:auto -version" \
         -n "cp" "cp $in $work/out/c.wasm"
     cmp "$work/out/a.wasm" "$work/out/b.wasm"
-    [ -z "${BASELINE_JAR-}" ] || cmp "$work/out/a.wasm" "$work/out/d.wasm"
+    # A baseline from before commit 8e78fd7 writes another valid output (its plan moves more functions).
+    [ -z "${BASELINE_JAR-}" ] || cmp -s "$work/out/a.wasm" "$work/out/d.wasm" \
+        || echo "bench-cli-startup: the baseline's output differs from this build's for $(basename "$m")" >&2
     [ "${ROUNDS:-0}" -gt 0 ] && [ -n "${BASELINE_JAR-}" ] && alternate "$in"
 done
